@@ -1,0 +1,22 @@
+"""What the spider hands the store pipeline: an extracted article, or a page rejected with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.records import Article
+
+
+@dataclass
+class ArticleItem:
+    article: Article
+    html: bytes
+    aliases: set[str] = field(default_factory=set)  # other URLs that led here (tracking, AMP, redirects)
+
+
+@dataclass
+class RejectItem:
+    url: str
+    outlet: str
+    reason: str
+    remember: bool = True  # False: count it, but let the next crawl try the URL again

@@ -1,0 +1,45 @@
+"""Scrapy settings for warta: polite by default, bounded everywhere.
+
+Per-outlet values (concurrency, delay) come from the registry and are applied by the spider.
+"""
+
+BOT_NAME = "warta"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "warta/0.1 (+https://github.com/warta-search/warta; berita pemerintah daerah; crawler@warta.id)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: a few requests per outlet at a time, AutoThrottle adapting the delay to the server.
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
+
+# Robustness: bounded time and size per response, retries with backoff, redirects followed but bounded.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 0.5  # seconds; doubles with each retry, Retry-After honoured up to the max
+RETRY_BACKOFF_MAX = 30.0
+REDIRECT_MAX_TIMES = 6
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Where the pipeline writes (overridden by `warta crawl --data`).
+WARTA_STORE = "data/warta.sqlite3"
+# Extraction workers (processes); 0 extracts in the crawler's own process.
+WARTA_EXTRACT_WORKERS = 2

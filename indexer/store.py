@@ -1,0 +1,234 @@
+"""The article store: SQLite, the system of record that the index is derived from.
+
+WAL mode lets the web app and the indexer read while a crawl writes. Each article is written in its own
+transaction, so a crawl killed at any point keeps everything it stored before, and the next crawl skips
+those URLs. Raw HTML is kept compressed so extraction can be re-run without re-crawling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from indexer.records import Article, CrawlRun
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url          TEXT PRIMARY KEY,
+    outlet       TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    published    TEXT,
+    modified     TEXT,
+    author       TEXT NOT NULL DEFAULT '',
+    language     TEXT NOT NULL DEFAULT 'id',
+    regions      TEXT NOT NULL DEFAULT '[]',
+    image        TEXT NOT NULL DEFAULT '',
+    tags         TEXT NOT NULL DEFAULT '[]',
+    html         BLOB,
+    content_hash TEXT NOT NULL,
+    fetched_at   TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet, published);
+CREATE INDEX IF NOT EXISTS articles_updated ON articles(updated_at);
+-- Other URLs that led to a stored article (tracking variants, AMP, redirects), so they are not re-fetched.
+CREATE TABLE IF NOT EXISTS aliases (
+    url         TEXT PRIMARY KEY,
+    article_url TEXT NOT NULL
+);
+-- Article-looking URLs whose page was not an article, with the reason; skipped by later crawls.
+CREATE TABLE IF NOT EXISTS rejects (
+    url    TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    outlet    TEXT NOT NULL,
+    started   TEXT NOT NULL,
+    finished  TEXT,
+    result    TEXT NOT NULL,
+    pages     INTEGER NOT NULL DEFAULT 0,
+    new       INTEGER NOT NULL DEFAULT 0,
+    updated   INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    rejected  TEXT NOT NULL DEFAULT '{}',
+    errors    INTEGER NOT NULL DEFAULT 0,
+    error     TEXT NOT NULL DEFAULT '',
+    duration  REAL NOT NULL DEFAULT 0,
+    stats     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_outlet ON crawl_runs(outlet, started);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def content_hash(article: Article) -> str:
+    """What counts as a change: the extracted fields a reader sees, not the page around them."""
+    key = "\x1f".join((article.title, article.text, _iso(article.published) or "", article.author))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class Store:
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = Path(path)
+        if readonly:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- articles -----------------------------------------------------------------------------------
+    def save(self, article: Article, html: bytes | None = None, aliases: Iterable[str] = ()) -> str:
+        """Insert or update one article in one transaction; returns 'new', 'updated' or 'unchanged'."""
+        digest = content_hash(article)
+        now = _now()
+        with self.db:
+            row = self.db.execute("SELECT content_hash FROM articles WHERE url = ?", (article.url,)).fetchone()
+            self._add_aliases(article.url, aliases)
+            if row and row["content_hash"] == digest:
+                return "unchanged"
+            blob = zlib.compress(html, 6) if html is not None else None
+            values = (article.outlet, article.title, article.text, _iso(article.published), _iso(article.modified),
+                      article.author, article.language, json.dumps(list(article.regions), ensure_ascii=False),
+                      article.image, json.dumps(list(article.tags), ensure_ascii=False), blob, digest, now)
+            if row:
+                self.db.execute(
+                    "UPDATE articles SET outlet=?, title=?, text=?, published=?, modified=?, author=?, language=?, "
+                    "regions=?, image=?, tags=?, html=COALESCE(?, html), content_hash=?, fetched_at=?, "
+                    "updated_at=? WHERE url=?", (*values, now, article.url))
+                return "updated"
+            self.db.execute(
+                "INSERT INTO articles (outlet, title, text, published, modified, author, language, regions, image, "
+                "tags, html, content_hash, fetched_at, url, first_seen, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, article.url, now, now))
+            self.db.execute("DELETE FROM rejects WHERE url = ?", (article.url,))
+            return "new"
+
+    def _add_aliases(self, url: str, aliases: Iterable[str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO aliases (url, article_url) VALUES (?, ?)",
+                            [(a, url) for a in set(aliases) if a != url])
+
+    def add_aliases(self, url: str, aliases: Iterable[str]) -> None:
+        with self.db:
+            self._add_aliases(url, aliases)
+
+    def reject(self, url: str, outlet: str, reason: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO rejects (url, outlet, reason, at) VALUES (?,?,?,?)",
+                            (url, outlet, reason, _now()))
+
+    def known_urls(self, outlet: str) -> set[str]:
+        """URLs a crawl need not fetch again: stored articles, their aliases, and rejected pages."""
+        rows = self.db.execute(
+            "SELECT url FROM articles WHERE outlet = ? UNION "
+            "SELECT a.url FROM aliases a JOIN articles r ON r.url = a.article_url WHERE r.outlet = ? UNION "
+            "SELECT url FROM rejects WHERE outlet = ?", (outlet, outlet, outlet))
+        return {r[0] for r in rows}
+
+    def has_article(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is not None
+
+    def get(self, url: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        return _article(row) if row else None
+
+    def articles(self, outlet: str | None = None) -> Iterator[Article]:
+        sql, args = "SELECT * FROM articles", ()
+        if outlet:
+            sql, args = sql + " WHERE outlet = ?", (outlet,)
+        for row in self.db.execute(sql + " ORDER BY url", args):
+            yield _article(row)
+
+    def raw_html(self, url: str) -> bytes | None:
+        row = self.db.execute("SELECT html FROM articles WHERE url = ?", (url,)).fetchone()
+        return zlib.decompress(row["html"]) if row and row["html"] is not None else None
+
+    def count(self, outlet: str | None = None) -> int:
+        if outlet:
+            return self.db.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def rejects(self, outlet: str | None = None) -> dict[str, str]:
+        sql, args = "SELECT url, reason FROM rejects", ()
+        if outlet:
+            sql, args = sql + " WHERE outlet = ?", (outlet,)
+        return {r["url"]: r["reason"] for r in self.db.execute(sql, args)}
+
+    # -- crawl runs ---------------------------------------------------------------------------------
+    def begin_run(self, outlet: str) -> CrawlRun:
+        run = CrawlRun(outlet=outlet, started=datetime.now(UTC))
+        with self.db:
+            cur = self.db.execute("INSERT INTO crawl_runs (outlet, started, result) VALUES (?, ?, ?)",
+                                  (outlet, run.started.isoformat(timespec="seconds"), run.result))
+        run.id = cur.lastrowid
+        return run
+
+    def finish_run(self, run: CrawlRun, stats: dict | None = None) -> None:
+        run.finished = run.finished or datetime.now(UTC)
+        run.duration = (run.finished - run.started).total_seconds()
+        with self.db:
+            self.db.execute(
+                "UPDATE crawl_runs SET finished=?, result=?, pages=?, new=?, updated=?, unchanged=?, rejected=?, "
+                "errors=?, error=?, duration=?, stats=? WHERE id=?",
+                (run.finished.isoformat(timespec="seconds"), run.result, run.pages, run.new, run.updated,
+                 run.unchanged, json.dumps(run.rejected, sort_keys=True), run.errors, run.error, run.duration,
+                 json.dumps(stats or {}, default=str, sort_keys=True), run.id))
+
+    def runs(self, outlet: str | None = None, limit: int = 20) -> list[CrawlRun]:
+        sql, args = "SELECT * FROM crawl_runs", ()
+        if outlet:
+            sql, args = sql + " WHERE outlet = ?", (outlet,)
+        rows = self.db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+        return [CrawlRun(outlet=r["outlet"], started=_dt(r["started"]), id=r["id"], finished=_dt(r["finished"]),
+                         result=r["result"], pages=r["pages"], new=r["new"], updated=r["updated"],
+                         unchanged=r["unchanged"], rejected=json.loads(r["rejected"]), errors=r["errors"],
+                         error=r["error"], duration=r["duration"]) for r in rows]
+
+    def run_stats(self, run_id: int) -> dict:
+        row = self.db.execute("SELECT stats FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+        return json.loads(row["stats"]) if row else {}
+
+    def outlet_summary(self) -> dict[str, dict]:
+        """Per outlet: articles stored and newest publication date."""
+        rows = self.db.execute("SELECT outlet, COUNT(*) n, MAX(published) newest FROM articles GROUP BY outlet")
+        return {r["outlet"]: {"articles": r["n"], "newest": _dt(r["newest"])} for r in rows}
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(url=row["url"], outlet=row["outlet"], title=row["title"], text=row["text"],
+                   published=_dt(row["published"]), modified=_dt(row["modified"]), author=row["author"],
+                   language=row["language"], regions=tuple(json.loads(row["regions"])), image=row["image"],
+                   tags=tuple(json.loads(row["tags"])))

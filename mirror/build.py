@@ -1,0 +1,131 @@
+"""Compose the mirror: which articles each site publishes, with their true metadata.
+
+Deterministic for a given config, so a test can build the same mirror twice and compare. Article text
+comes from the seed articles, then the shared corpus, then (for benchmark-sized mirrors, or when the
+corpus is absent) articles composed from real paragraphs of those texts.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from mirror.model import THEMES, WIB, MirrorArticle, SiteSpec
+from mirror.render import slugify
+from mirror.texts import Text, corpus_texts, seed_texts
+from warta.registry import load_registry
+
+SITES = Path(__file__).parent / "sites.toml"
+
+AUTHORS = ("Burhan S", "Rina Siregar", "Dedi Hutapea", "Teddy Akbari", "Agus Utama", "Nurhayati Lubis",
+           "Fadli Nasution", "Sri Wahyuni", "Hendra Sembiring", "Putri Damanik")
+GOID_AUTHORS = ("Admin Diskominfo", "Humas Setdako", "Tim Media Center")
+SPAN = (datetime(2022, 1, 3, tzinfo=WIB), datetime(2025, 10, 31, tzinfo=WIB))
+
+
+@dataclass(frozen=True)
+class MirrorConfig:
+    articles_per_site: int = 24  # visible when the mirror starts
+    reserve_per_site: int = 6  # held back, published later by Mirror.release()
+    sitemap_size: int = 1000  # URLs per sitemap file (Yoast's default)
+    slow_seconds: float = 2.0
+    huge_mb: int = 12
+    use_corpus: bool = True
+    gzip: bool = True  # compress responses for clients that accept gzip, as real servers do
+    seed: int = 2025
+
+
+@dataclass
+class SiteContent:
+    spec: SiteSpec
+    articles: list[MirrorArticle]  # oldest first; the last reserve_per_site start hidden
+
+
+def load_site_specs(registry: str | Path | None = None) -> list[SiteSpec]:
+    """Site behaviour from mirror/sites.toml, with names and regions from the outlet registry."""
+    outlets = {o.id: o for o in load_registry(registry)}
+    specs = []
+    for raw in tomllib.loads(SITES.read_text(encoding="utf-8"))["site"]:
+        outlet = outlets.get(raw["id"])
+        if outlet is None:
+            raise ValueError(f"{SITES}: site {raw['id']!r} is not an outlet of the registry")
+        if raw["theme"] not in THEMES:
+            raise ValueError(f"{SITES}: site {raw['id']!r}: unknown theme {raw['theme']!r}")
+        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+        specs.append(SiteSpec(name=outlet.name, regions=outlet.regions, **fields))
+    return specs
+
+
+def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
+    rng = random.Random(config.seed)
+    seeds = {t.site: t for t in seed_texts()}
+    corpus = list(corpus_texts()) if config.use_corpus else []
+    rng.shuffle(corpus)
+    pool = [p for t in (corpus or seed_texts()) for p in t.paragraphs if len(p.split()) >= 8]
+    wanted = config.articles_per_site + config.reserve_per_site
+    out = []
+    for k, spec in enumerate(specs):
+        texts = [seeds[spec.id]] if spec.id in seeds else []
+        texts += corpus[k::len(specs)][: wanted - len(texts)]
+        while len(texts) < wanted:
+            texts.append(_compose(rng, pool, f"{spec.id}-{len(texts)}"))
+        out.append(SiteContent(spec, _publish(rng, spec, texts, config.reserve_per_site)))
+    return out
+
+
+def _compose(rng: random.Random, pool: list[str], key: str) -> Text:
+    """An article of real paragraphs drawn from several texts, for mirrors larger than the corpus."""
+    paragraphs = tuple(rng.sample(pool, min(len(pool), rng.randint(6, 10))))
+    words = rng.choice(paragraphs).split()
+    start = rng.randint(0, max(0, len(words) - 10))
+    title = " ".join(words[start:start + rng.randint(7, 11)]).strip(",.;:\"“”'")
+    return Text(key=key, title=title[:1].upper() + title[1:], paragraphs=paragraphs, published=None,
+                category=rng.choice(("Pemerintahan", "Ekonomi", "Sosial", "Pembangunan", "Politik", "Hukum")))
+
+
+def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int) -> list[MirrorArticle]:
+    """Give texts dates, numbers, slugs and paths; the newest `reserve` are dated after all the rest."""
+    seconds = int((SPAN[1] - SPAN[0]).total_seconds())
+    dated = [(t.published or SPAN[0] + timedelta(seconds=rng.randrange(seconds)), t) for t in texts]
+    seeds = [d for d in dated if d[1].key.startswith("seed-")]
+    rest = sorted((d for d in dated if not d[1].key.startswith("seed-")), key=lambda d: d[0])
+    visible, held = sorted(seeds + rest[: len(rest) - reserve], key=lambda d: d[0]), rest[len(rest) - reserve:]
+    newest = visible[-1][0] if visible else SPAN[1]
+    held = [(newest + timedelta(hours=3 * (i + 1), minutes=rng.randrange(60)), t) for i, (_, t) in enumerate(held)]
+    authors = GOID_AUTHORS if spec.theme == "goid" else AUTHORS
+    articles, slugs = [], set()
+    for i, (published, text) in enumerate(visible + held):
+        published = published.replace(second=0, microsecond=0)
+        slug = base = slugify(text.title)
+        n = 2
+        while slug in slugs:
+            slug, n = f"{base}-{n}", n + 1
+        slugs.add(slug)
+        number = 1000 + 7 * i + rng.randrange(7)
+        articles.append(MirrorArticle(
+            site=spec.id, number=number, slug=slug,
+            path=spec.permalink.format(yyyy=f"{published:%Y}", mm=f"{published:%m}", dd=f"{published:%d}",
+                                       slug=slug, number=number),
+            title=text.title, paragraphs=text.paragraphs, published=published,
+            modified=published + timedelta(minutes=rng.choice((0, 0, 12, 95, 1440))),
+            author=text.author or rng.choice(authors), category=text.category,
+            tags=text.tags or tuple(w for w in text.title.split() if w[:1].isupper())[:3],
+            regions=spec.regions, image=_image_path(spec, published, number, slug),
+            image_caption=text.image_caption,
+        ))
+    return articles
+
+
+def _image_path(spec: SiteSpec, published: datetime, number: int, slug: str) -> str:
+    if spec.theme == "blogger":
+        return f"/img/b/R29vZ2xl/AVvXsE{number}/s1600/{slug[:30]}.jpg"
+    if spec.theme == "goid":
+        return f"/uploads/berita/{number}.jpg"
+    return f"/wp-content/uploads/{published:%Y/%m}/{slug[:40]}.jpg"
+
+
+def with_sizes(config: MirrorConfig, **changes) -> MirrorConfig:
+    return replace(config, **changes)

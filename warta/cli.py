@@ -1,0 +1,183 @@
+"""The `warta` command: one entry point, a thin subcommand per job.
+
+Each subcommand parses its arguments and calls one library function; the work lives in the packages.
+Exit status: 0 success, 1 the job ran and failed, 2 bad usage or input, 3 the stage is not built yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from warta.paths import data_dir, store_path
+from warta.registry import RegistryError, load_registry, select
+
+NOT_BUILT = {
+    "index": "issue 5 (Indonesian search index)",
+    "search": "issue 5 (Indonesian search index)",
+    "serve": "issue 6 (the Flask front end)",
+    "schedule": "issue 7 (scheduled crawls)",
+    "extract": "issue 4 (extraction)",
+    "reextract": "issue 4 (extraction)",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    args.data = data_dir(getattr(args, "data", None))
+    try:
+        return args.run(args)
+    except RegistryError as exc:
+        print(f"warta: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("warta: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                        help="where the store and index live (default: $WARTA_DATA or ./data)")
+    common.add_argument("--seeds", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                        help="outlet registry to use (default: seeds/outlets.toml)")
+    parser = argparse.ArgumentParser(
+        prog="warta", parents=[common],
+        description="warta: search engine for Indonesian regional-government news.",
+        epilog="Run 'warta demo' for an offline tour: outlet mirror -> crawl -> index -> search.")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    def command(name: str, help: str, run) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("demo", "offline demo: start the outlet mirror, crawl it, index it, serve search", _demo)
+    p.add_argument("--articles", type=int, default=24, help="articles per mirror site (default 24)")
+    p.add_argument("--keep-serving", action="store_true", help="keep the mirror running after the demo")
+
+    p = command("mirror", "serve the offline outlet mirror (the test bed) until Ctrl-C", _mirror)
+    p.add_argument("--articles", type=int, default=24, help="articles per site (default 24)")
+    p.add_argument("--reserve", type=int, default=6, help="articles per site held back for --release-every")
+    p.add_argument("--release-every", type=float, default=0.0, metavar="SECONDS",
+                   help="publish one held-back article per site at this interval")
+    p.add_argument("--port", type=int, default=8800, help="port on each site's loopback address (default 8800)")
+    p.add_argument("--single-host", action="store_true", help="all sites on 127.0.0.1, one port each")
+    p.add_argument("--seeds-out", type=Path, help="where to write the mirror's registry "
+                                                  "(default: DATA/mirror-outlets.toml)")
+
+    p = command("crawl", "crawl outlets into the article store", _crawl)
+    p.add_argument("--outlet", action="append", metavar="ID", help="outlet id (repeatable; default: all)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="skip articles published before this date")
+    p.add_argument("--limit", type=int, metavar="N", help="store at most N new articles per outlet")
+    p.add_argument("--refresh", action="store_true", help="re-fetch articles already in the store")
+    p.add_argument("-v", "--verbose", action="store_true", help="log each request (Scrapy INFO)")
+
+    command("status", "per outlet: articles stored, newest article, last crawl", _status)
+    command("outlets", "list the outlets of the registry", _outlets)
+    for name, issue in NOT_BUILT.items():
+        p = command(name, f"{name} (not built yet: {issue})", _not_built)
+        p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _not_built(args: argparse.Namespace) -> int:
+    print(f"warta {args.command}: not built yet; it comes with {NOT_BUILT[args.command]}", file=sys.stderr)
+    return 3
+
+
+def _outlets(args: argparse.Namespace) -> int:
+    for o in load_registry(getattr(args, "seeds", None)):
+        print(f"{o.id:<12} {o.platform:<9} {o.schedule:<12} {o.url}  ({', '.join(o.regions)})")
+    return 0
+
+
+def _mirror(args: argparse.Namespace) -> int:
+    from mirror.build import MirrorConfig
+    from mirror.server import Mirror, serve_forever
+
+    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve)
+    mirror = Mirror(config, getattr(args, "seeds", None), port=args.port, single_host=args.single_host).start()
+    seeds = mirror.write_seeds(args.seeds_out or args.data / "mirror-outlets.toml")
+    for site_id, site in mirror.sites.items():
+        print(f"{site_id:<12} {site.spec.theme:<9} {site.view.url('/')}")
+    print(f"registry for the mirror: {seeds}  (warta crawl --seeds {seeds})")
+    print("serving; Ctrl-C to stop", flush=True)
+    serve_forever(mirror, args.release_every)
+    return 0
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from crawler.run import crawl
+    from crawler.spiders.outlet import _since
+
+    outlets = select(load_registry(getattr(args, "seeds", None)), args.outlet)
+    try:
+        since = _since(args.since)
+    except ValueError as exc:
+        print(f"warta crawl: {exc}", file=sys.stderr)
+        return 2
+    runs = crawl(outlets, store_path(args.data), since=since, limit=args.limit, refresh=args.refresh,
+                 log_level="INFO" if args.verbose else "WARNING")
+    print(format_runs(runs))
+    return 0 if runs and all(r.result == "ok" for r in runs) and len(runs) == len(outlets) else 1
+
+
+def format_runs(runs) -> str:
+    lines = [f"{'outlet':<12} {'result':<11} {'pages':>6} {'new':>5} {'upd':>4} {'same':>5} {'rej':>4} "
+             f"{'err':>4} {'secs':>6}"]
+    for r in runs:
+        lines.append(f"{r.outlet:<12} {r.result:<11} {r.pages:>6} {r.new:>5} {r.updated:>4} {r.unchanged:>5} "
+                     f"{r.rejected_total:>4} {r.errors:>4} {r.duration:>6.1f}"
+                     + (f"  {r.error}" if r.error else ""))
+    return "\n".join(lines)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from indexer.store import Store
+
+    outlets = load_registry(getattr(args, "seeds", None))
+    path = store_path(args.data)
+    if not path.exists():
+        print(f"warta status: no store at {path} yet; run 'warta crawl' first", file=sys.stderr)
+        return 1
+    with Store(path) as store:
+        summary = store.outlet_summary()
+        print(f"{'outlet':<12} {'articles':>8}  {'newest article':<16}  {'last crawl (UTC)':<19}  result")
+        for o in outlets:
+            s = summary.get(o.id, {"articles": 0, "newest": None})
+            runs = store.runs(o.id, limit=1)
+            last = runs[0] if runs else None
+            newest = s["newest"].strftime("%Y-%m-%d %H:%M") if s["newest"] else "-"
+            when = last.started.strftime("%Y-%m-%d %H:%M:%S") if last else "never"
+            result = (f"{last.result} ({last.new} new, {last.errors} errors)" if last else "-")
+            print(f"{o.id:<12} {s['articles']:>8}  {newest:<16}  {when:<19}  {result}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from mirror.build import MirrorConfig
+    from mirror.server import Mirror, serve_forever
+
+    mirror = Mirror(MirrorConfig(articles_per_site=args.articles), getattr(args, "seeds", None)).start()
+    seeds = mirror.write_seeds(args.data / "mirror-outlets.toml")
+    print(f"mirror: {len(mirror.sites)} outlets, {len(mirror.truth())} articles; registry {seeds}")
+    for site_id in mirror.sites:
+        print(f"  {site_id:<12} {mirror.url(site_id)}")
+    for stage, issue in (("crawl", "issue 3"), ("index", "issue 5"), ("serve", "issue 6")):
+        print(f"{stage}: not built yet ({issue})")
+    if args.keep_serving:
+        print("mirror keeps serving; Ctrl-C to stop", flush=True)
+        serve_forever(mirror)
+    else:
+        mirror.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

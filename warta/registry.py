@@ -1,0 +1,172 @@
+"""The outlet registry: which outlets warta crawls and how, loaded from a flat TOML file.
+
+The registry is data a newcomer edits by hand, so every entry is checked on load and a mistake is
+reported with the file, the outlet and the field, instead of surfacing later as a crawl failure.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+PLATFORMS = ("wordpress", "blogger", "goid", "generic")
+DEFAULT_SCHEDULE = "30m"
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "seeds" / "outlets.toml"
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_INTERVAL = re.compile(r"^(\d+)\s*(m|h|d)$")
+_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used; the message names the file, outlet and field."""
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    url: str  # home page, absolute
+    platform: str
+    regions: tuple[str, ...]
+    sitemaps: tuple[str, ...] = ()  # absolute URLs (relative hints are resolved against url)
+    feeds: tuple[str, ...] = ()
+    archives: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()  # CSS selectors removed before extraction
+    domains: tuple[str, ...] = ()  # host names the crawl may visit; the home URL's host is always in
+    schedule: str = DEFAULT_SCHEDULE
+    concurrency: int = 2
+    delay: float = 1.0  # seconds between requests to this outlet, before AutoThrottle adjusts it
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.host, *self.domains)))
+
+
+_FIELDS = {  # field -> (type, required)
+    "id": (str, True), "name": (str, True), "url": (str, True), "platform": (str, True),
+    "regions": (list, True), "sitemaps": (list, False), "feeds": (list, False), "archives": (list, False),
+    "drop": (list, False), "domains": (list, False), "schedule": (str, False),
+    "concurrency": (int, False), "delay": ((int, float), False),
+}
+
+
+def load_registry(path: str | Path | None = None) -> list[Outlet]:
+    """Read and validate a registry file; raise RegistryError on the first bad entry."""
+    path = Path(path) if path else DEFAULT_REGISTRY
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: registry file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{path}: not valid TOML: {exc}") from None
+    unknown = set(data) - {"outlet"}
+    if unknown:
+        raise RegistryError(f"{path}: unknown top-level key(s) {sorted(unknown)}; entries are [[outlet]] tables")
+    entries = data.get("outlet", [])
+    if not isinstance(entries, list) or not entries:
+        raise RegistryError(f"{path}: no [[outlet]] entries")
+    outlets, seen = [], set()
+    for n, entry in enumerate(entries, 1):
+        outlet = _parse_entry(entry, f"{path}: outlet {entry.get('id', '?')!r} (entry {n})")
+        if outlet.id in seen:
+            raise RegistryError(f"{path}: outlet {outlet.id!r} (entry {n}): field 'id': duplicate id")
+        seen.add(outlet.id)
+        outlets.append(outlet)
+    return outlets
+
+
+def select(outlets: list[Outlet], ids: list[str] | None) -> list[Outlet]:
+    """The outlets named by ids (all when ids is empty), in registry order; unknown ids are an error."""
+    if not ids:
+        return outlets
+    known = {o.id: o for o in outlets}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise RegistryError(f"unknown outlet id(s): {', '.join(missing)}; known: {', '.join(known)}")
+    return [o for o in outlets if o.id in ids]
+
+
+def _parse_entry(entry: dict, where: str) -> Outlet:
+    def fail(field: str, problem: str) -> RegistryError:
+        return RegistryError(f"{where}: field {field!r}: {problem}")
+
+    for field in entry:
+        if field not in _FIELDS:
+            raise fail(field, f"unknown field; allowed: {', '.join(_FIELDS)}")
+    for field, (kind, required) in _FIELDS.items():
+        if field not in entry:
+            if required:
+                raise fail(field, "missing")
+            continue
+        value = entry[field]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise fail(field, f"expected {_kind_name(kind)}, got {type(value).__name__} {value!r}")
+        if kind is list and not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(field, "expected a list of non-empty strings")
+
+    if not _ID.match(entry["id"]):
+        raise fail("id", "use 1-40 lowercase letters, digits, '-' or '_'")
+    url = entry["url"]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise fail("url", f"expected an absolute http(s) URL, got {url!r}")
+    if not url.endswith("/") and not parts.path:
+        url += "/"
+    if entry["platform"] not in PLATFORMS:
+        raise fail("platform", f"must be one of {', '.join(PLATFORMS)}, got {entry['platform']!r}")
+    if not entry["regions"]:
+        raise fail("regions", "list at least one region the outlet covers")
+    schedule = entry.get("schedule", DEFAULT_SCHEDULE)
+    if not valid_schedule(schedule):
+        raise fail("schedule", f"expected an interval like '30m', '2h', '1d' or a 5-field cron expression, "
+                               f"got {schedule!r}")
+    concurrency = entry.get("concurrency", 2)
+    if not 1 <= concurrency <= 8:
+        raise fail("concurrency", f"expected 1 to 8 requests at once, got {concurrency}")
+    delay = float(entry.get("delay", 1.0))
+    if not 0 <= delay <= 60:
+        raise fail("delay", f"expected 0 to 60 seconds, got {delay}")
+    hints = {}
+    for field in ("sitemaps", "feeds", "archives"):
+        resolved = []
+        for hint in entry.get(field, []):
+            absolute = urljoin(url, hint)
+            if urlsplit(absolute).scheme not in ("http", "https"):
+                raise fail(field, f"not an http(s) URL or path: {hint!r}")
+            resolved.append(absolute)
+        hints[field] = tuple(resolved)
+    return Outlet(
+        id=entry["id"], name=entry["name"].strip(), url=url, platform=entry["platform"],
+        regions=tuple(entry["regions"]), drop=tuple(entry.get("drop", [])),
+        domains=tuple(d.lower() for d in entry.get("domains", [])), schedule=schedule,
+        concurrency=concurrency, delay=delay, **hints,
+    )
+
+
+def valid_schedule(text: str) -> bool:
+    if _INTERVAL.match(text.strip()):
+        return int(_INTERVAL.match(text.strip()).group(1)) > 0
+    fields = text.split()
+    if len(fields) != 5:
+        return False
+    for field, (low, high) in zip(fields, _CRON_RANGES, strict=True):
+        if not _CRON_FIELD.match(field):
+            return False
+        numbers = [int(x) for x in re.findall(r"\d+", re.sub(r"/\d+", "", field))]
+        if any(not low <= x <= high for x in numbers):
+            return False
+    return True
+
+
+def _kind_name(kind) -> str:
+    names = {str: "a string", list: "a list", int: "an integer"}
+    return names.get(kind, "a number")
