@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, unquote
 
 from mirror import feeds
 from mirror.build import MirrorConfig, SiteContent
@@ -56,6 +56,7 @@ class Site:
         self._lock = threading.Lock()
         self._flaky_served: set[str] = set()
         self._huge: bytes | None = None
+        self._cache: tuple | None = None
         self.family = "wordpress" if self.spec.theme in WORDPRESS else self.spec.theme
 
     # -- content ------------------------------------------------------------------------------------
@@ -68,8 +69,20 @@ class Site:
 
     def articles(self) -> list[MirrorArticle]:
         """Published articles a polite crawler can reach, oldest first: what a complete crawl stores."""
+        return self._indexes()[0]
+
+    def _indexes(self) -> tuple[list[MirrorArticle], dict[str, MirrorArticle], dict[str, MirrorArticle],
+                                dict[str, int]]:
+        """(articles, by path, by number, position by path), rebuilt only when a release publishes more."""
+        cached = self._cache
+        if cached and cached[0] == self.visible:
+            return cached[1]
         private = self._private()
-        return [a for a in self.all[: self.visible] if a is not private]
+        arts = [a for a in self.all[: self.visible] if a is not private]
+        value = (arts, {a.path: a for a in arts}, {str(a.number): a for a in arts},
+                 {a.path: i for i, a in enumerate(arts)})
+        self._cache = (self.visible, value)
+        return value
 
     def _private(self) -> MirrorArticle | None:
         """An article that lives only under the robots.txt-disallowed section."""
@@ -81,7 +94,7 @@ class Site:
         return [ArticleView(a, self.view, query) for a in (arts[:n] if n else arts)]
 
     def _by_path(self) -> dict[str, MirrorArticle]:
-        return {a.path: a for a in self.articles()}
+        return self._indexes()[1]
 
     def _special(self, index: int) -> MirrorArticle:
         arts = self.articles()
@@ -343,7 +356,7 @@ class Site:
             return _xml(feeds.urlset([(self.view.url("/p/tentang-kami.html"), None),
                                       (self.view.url("/p/kontak.html"), None)]))
         if path == "/search" or path.startswith("/search/label/"):
-            label = path[len("/search/label/"):] if path.startswith("/search/label/") else ""
+            label = unquote(path[len("/search/label/"):]) if path.startswith("/search/label/") else ""
             items = self._newest()
             if label:
                 items = [a for a in items if label in a.tags]
@@ -406,7 +419,7 @@ class Site:
 
     def _render_article(self, a: MirrorArticle) -> str:
         arts = self.articles()
-        i = arts.index(a)
+        i = self._indexes()[3].get(a.path, len(arts))
         related = [ArticleView(x, self.view) for x in arts[max(0, i - 3):i][::-1]]
         query = FBCLID if "tracking" in self.spec.traps else ""
         pdf = self.trap_paths().get("pdf")
@@ -471,7 +484,7 @@ class Site:
         return Response(200, text.encode(), {"Content-Type": "text/plain; charset=utf-8"})
 
     def _by_number(self, value: str) -> MirrorArticle | None:
-        return next((a for a in self.articles() if str(a.number) == value), None)
+        return self._indexes()[2].get(value)
 
 
 def _split_page(path: str) -> tuple[str, int]:

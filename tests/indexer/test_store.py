@@ -1,0 +1,57 @@
+from datetime import datetime, timedelta, timezone
+
+from indexer.records import Article
+from indexer.store import Store
+
+WIB = timezone(timedelta(hours=7))
+
+
+def article(**changes) -> Article:
+    base = dict(url="https://x.id/a-b-c/", outlet="x", title="Judul", text="Satu.\n\nDua.",
+                published=datetime(2025, 8, 25, 10, 12, tzinfo=WIB), author="Burhan S", regions=("Kota Binjai",))
+    return Article(**{**base, **changes})
+
+
+def test_save_is_idempotent_and_detects_changes(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store:
+        assert store.save(article(), b"<html>raw</html>", {"https://x.id/a-b-c/?utm_source=rss"}) == "new"
+        assert store.save(article(), b"<html>raw</html>") == "unchanged"
+        assert store.save(article(text="Satu.\n\nDua diperbarui."), None) == "updated"
+        assert store.count() == 1 and store.count("x") == 1
+        got = store.get("https://x.id/a-b-c/")
+        assert got.text.endswith("diperbarui.") and got.published == article().published
+        assert got.regions == ("Kota Binjai",)
+        assert store.raw_html("https://x.id/a-b-c/") == b"<html>raw</html>"  # kept when an update has none
+        assert store.known_urls("x") == {"https://x.id/a-b-c/", "https://x.id/a-b-c/?utm_source=rss"}
+
+
+def test_rejects_are_known_until_the_url_becomes_an_article(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.reject("https://x.id/tag-like-page/", "x", "listing-page")
+        assert store.rejects("x") == {"https://x.id/tag-like-page/": "listing-page"}
+        assert "https://x.id/tag-like-page/" in store.known_urls("x")
+        store.save(article(url="https://x.id/tag-like-page/"))
+        assert store.rejects("x") == {}
+
+
+def test_runs_are_recorded(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store:
+        run = store.begin_run("x")
+        run.pages, run.new, run.rejected, run.result = 12, 3, {"too-short": 2}, "ok"
+        store.finish_run(run, {"downloader/response_count": 12})
+        (got,) = store.runs("x")
+        assert (got.result, got.pages, got.new, got.rejected_total) == ("ok", 12, 3, 2)
+        assert store.run_stats(got.id) == {"downloader/response_count": 12}
+
+
+def test_wal_mode_lets_a_reader_in_while_a_writer_holds_a_transaction(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    writer = Store(path)
+    writer.save(article())
+    writer.db.execute("BEGIN IMMEDIATE")
+    writer.db.execute("UPDATE articles SET title = 'x'")
+    reader = Store(path, readonly=True)
+    assert reader.count() == 1 and reader.get(article().url).title == "Judul"
+    writer.db.rollback()
+    reader.close()
+    writer.close()

@@ -1,0 +1,41 @@
+from mirror.build import MirrorConfig, build, load_site_specs
+from mirror.server import Mirror
+from mirror.texts import seed_texts
+from warta.registry import load_registry
+
+
+def test_build_is_deterministic_and_each_seed_article_lands_on_its_outlet():
+    specs = load_site_specs()
+    one, two = build(MirrorConfig(), specs), build(MirrorConfig(), specs)
+    assert [a for s in one for a in s.articles] == [a for s in two for a in s.articles]
+    by_site = {s.spec.id: s.articles for s in one}
+    for seed in seed_texts():
+        assert any(a.title == seed.title and a.paragraphs == seed.paragraphs for a in by_site[seed.site])
+
+
+def test_without_the_corpus_articles_are_composed_from_seed_paragraphs():
+    sites = build(MirrorConfig(articles_per_site=30, use_corpus=False), load_site_specs())
+    seed_paragraphs = {p for t in seed_texts() for p in t.paragraphs}
+    for site in sites:
+        assert len(site.articles) == 36
+        assert all(set(a.paragraphs) <= seed_paragraphs for a in site.articles)
+        assert len({a.path for a in site.articles}) == 36
+
+
+def test_reserve_is_newer_than_everything_visible_and_release_publishes_it():
+    with Mirror(MirrorConfig(articles_per_site=5, reserve_per_site=2)) as mirror:
+        site = mirror.sites["waspada"]
+        before = site.articles()
+        released = mirror.release("waspada")
+        assert len(released) == 1 and released[0].published > max(a.published for a in before)
+        assert site.articles()[-1] == released[0]
+
+
+def test_mirror_registry_points_at_the_mirror(tmp_path):
+    with Mirror(MirrorConfig(articles_per_site=3, reserve_per_site=0)) as mirror:
+        path = mirror.write_seeds(tmp_path / "m.toml")
+        outlets = {o.id: o for o in load_registry(path)}
+        assert set(outlets) == set(mirror.sites)
+        assert outlets["binjaikota"].url == mirror.url("binjaikota")
+        assert outlets["binjaikota"].archives == (mirror.url("binjaikota", "/berita"),)
+        assert outlets["binjaikota"].delay == 0

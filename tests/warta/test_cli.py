@@ -1,0 +1,45 @@
+"""The warta command as a user runs it: a real subprocess."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def warta(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "warta", *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd, env={**os.environ, **(env or {})})
+
+
+def test_help_lists_every_subcommand():
+    out = warta("--help")
+    assert out.returncode == 0
+    for command in ("demo", "mirror", "crawl", "index", "search", "serve", "schedule", "extract", "reextract",
+                    "status"):
+        assert f"    {command}" in out.stdout
+
+
+def test_bad_registry_entry_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[outlet]]\nid = "x"\nname = "X"\nurl = "https://x.id/"\nplatform = "joomla"\n'
+                   'regions = ["Kota Medan"]\n')
+    out = warta("--seeds", str(bad), "outlets")
+    assert out.returncode == 2
+    assert "outlet 'x'" in out.stderr and "'platform'" in out.stderr and "joomla" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_data_option_and_env_choose_the_data_dir(tmp_path):
+    out = warta("--data", str(tmp_path / "x"), "status")
+    assert out.returncode == 1 and str(tmp_path / "x" / "warta.sqlite3") in out.stderr
+    out = warta("status", env={"WARTA_DATA": str(tmp_path / "y")})
+    assert str(tmp_path / "y" / "warta.sqlite3") in out.stderr
+    out = warta("status", "--data", str(tmp_path / "z"), env={"WARTA_DATA": str(tmp_path / "y")})
+    assert str(tmp_path / "z" / "warta.sqlite3") in out.stderr
+
+
+def test_unbuilt_stage_says_so():
+    out = warta("serve")
+    assert out.returncode == 3 and "not built yet" in out.stderr
