@@ -15,6 +15,14 @@ class ArticleItem:
 
 
 @dataclass
+class AliasItem:
+    """More URLs of an article stored earlier: recorded so the next crawl need not fetch them."""
+
+    article_url: str
+    aliases: set[str]
+
+
+@dataclass
 class RejectItem:
     url: str
     outlet: str

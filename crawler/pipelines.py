@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from crawler.items import ArticleItem, RejectItem
+from crawler.items import AliasItem, ArticleItem, RejectItem
 from indexer.store import Store
 
 log = logging.getLogger("warta.crawl")
@@ -31,6 +31,9 @@ class StorePipeline:
             outcome = self.store.save(item.article, item.html, item.aliases)
             setattr(self.run, outcome, getattr(self.run, outcome) + 1)
             stats.inc_value(f"warta/articles/{outcome}")
+        elif isinstance(item, AliasItem):
+            if self.store.has_article(item.article_url):
+                self.store.add_aliases(item.article_url, item.aliases)
         elif isinstance(item, RejectItem):
             if item.remember:
                 self.store.reject(item.url, item.outlet, item.reason)

@@ -28,8 +28,8 @@ SKIP_EXTENSIONS = re.compile(
     re.IGNORECASE)
 
 ARTICLE_PATTERNS = {
-    # /2025/08/25/slug/, /2025/08/slug/, /slug/ (a hyphenated slug of 3+ words), ?p=123 shortlinks
-    "wordpress": re.compile(r"^/(?:\d{4}/\d{2}/(?:\d{2}/)?)?[a-z0-9]+(?:-[a-z0-9]+){2,}/?$"),
+    # /2025/08/25/slug/, /2025/08/slug/, /slug/, /%category%/slug/ (a hyphenated slug of 3+ words), ?p=123
+    "wordpress": re.compile(r"^/(?:[a-z0-9-]+/){0,3}[a-z0-9]+(?:-[a-z0-9]+){2,}/?$"),
     # /2022/04/slug.html
     "blogger": re.compile(r"^/\d{4}/\d{2}/[^/]+\.html$"),
     # /berita/baca/123/slug, /berita/detail/slug, /berita/read/..., /news/123-slug, /post/slug

@@ -196,6 +196,11 @@ class Store:
         run.id = cur.lastrowid
         return run
 
+    def has_finished_run(self, outlet: str) -> bool:
+        """Whether a crawl of outlet ever ran to its end (killed and interrupted runs do not count)."""
+        return self.db.execute("SELECT 1 FROM crawl_runs WHERE outlet = ? AND result = 'ok' LIMIT 1",
+                               (outlet,)).fetchone() is not None
+
     def finish_run(self, run: CrawlRun, stats: dict | None = None) -> None:
         run.finished = run.finished or datetime.now(UTC)
         run.duration = (run.finished - run.started).total_seconds()

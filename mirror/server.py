@@ -7,6 +7,7 @@ offsite filter by host name, so sites sharing one host would hide per-domain beh
 from __future__ import annotations
 
 import threading
+import sys
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,6 +137,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 64
     site: Site
     mirror: Mirror
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up between requests (killed crawl, size limit) is normal web life, not news."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -30,7 +30,7 @@ from crawler.discovery import (
     wordpress_feed_page,
 )
 from crawler.extract import Rejected, page_info
-from crawler.items import ArticleItem, RejectItem
+from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.urls import canonicalize, is_article_url, same_site
 from indexer.store import Store
 from warta.registry import Outlet, load_registry, select
@@ -50,8 +50,10 @@ class OutletSpider(scrapy.Spider):
         self.limit = int(limit) if limit else None
         self.refresh = refresh in (True, "1", "true", "yes")
         self.known: set[str] = set()
+        self.backfilled = False  # has a crawl of this outlet ever finished? If not, walk listings to the end
         self.queued: set[str] = set()  # canonical article URLs requested in this run
         self.stored: set[str] = set()  # canonical URLs of articles stored in this run
+        self.pending_aliases: dict[str, set[str]] = {}  # article URL being extracted -> URLs that led to it
         self.last_error = ""
 
     @classmethod
@@ -70,13 +72,14 @@ class OutletSpider(scrapy.Spider):
     async def start(self):
         with Store(self.settings.get("WARTA_STORE")) as store:
             self.known = set() if self.refresh else store.known_urls(self.outlet.id)
+            self.backfilled = store.has_finished_run(self.outlet.id)
         yield scrapy.Request(urljoin(self.outlet.url, "/robots.txt"), callback=self.parse_robots,
                              errback=self.robots_failed, meta={"handle_httpstatus_all": True}, priority=100)
 
     def parse_robots(self, response: Response):
         sitemaps = []
         if response.status == 200:
-            sitemaps = [urljoin(response.url, u) for u in sitemap_urls_from_robots(response.text, response.url)]
+            sitemaps = [urljoin(response.url, u) for u in sitemap_urls_from_robots(response.body, response.url)]
         yield from self._listings(sitemaps)
 
     def robots_failed(self, failure):
@@ -127,7 +130,7 @@ class OutletSpider(scrapy.Spider):
             for request in self._consider(entry):
                 fresh += 1
                 yield request
-        if not fresh or self._all_older(listing.entries):
+        if not self._walk_on(fresh, listing.entries):
             return
         page = response.meta.get("page", 1) + 1
         next_url = listing.next_url or (wordpress_feed_page(response.url, page)
@@ -149,12 +152,23 @@ class OutletSpider(scrapy.Spider):
             for request in self._consider(entry):
                 fresh += 1
                 yield request
-        if fresh and listing.next_url and same_site(listing.next_url, self.outlet.allowed_hosts):
+        if self._walk_on(fresh, listing.entries) and listing.next_url \
+                and same_site(listing.next_url, self.outlet.allowed_hosts):
             yield self._listing(listing.next_url, self.parse_archive, probe=False)
 
-    def _all_older(self, entries: list[Entry]) -> bool:
+    def _walk_on(self, fresh: int, entries: list[Entry]) -> bool:
+        """Whether to read the next page of a paged listing.
+
+        A page with nothing new ends the walk, once a crawl of the outlet has finished: everything older
+        was seen then. Until then (a first crawl, or one that was killed) the walk goes to the end, so a
+        restarted crawl also reaches what the killed one never listed.
+        """
         dates = [e.date for e in entries if e.date]
-        return bool(self.since and dates and max(dates).date() < self.since)
+        if self.since and dates and max(dates).date() < self.since:
+            return False
+        if self.limit is not None and len(self.queued) >= self.limit:
+            return False
+        return bool(entries) and (fresh > 0 or not self.backfilled)
 
     def _consider(self, entry: Entry):
         """Yield a request for entry if it is a new article URL of this outlet."""
@@ -197,17 +211,21 @@ class OutletSpider(scrapy.Spider):
         aliases.discard(key)
         if key != canon and (key in self.stored or key in self.known) and not self.refresh:
             self.crawler.stats.inc_value("warta/duplicates")
-            with Store(self.settings.get("WARTA_STORE")) as store:
-                if store.has_article(key):
-                    store.add_aliases(key, aliases)
+            if key in self.pending_aliases:  # its extraction is in flight: the aliases ride along with it
+                self.pending_aliases[key] |= aliases
+            else:
+                yield AliasItem(key, aliases)
             return
         self.stored.add(key)
+        self.pending_aliases[key] = aliases
         try:
             article = await extraction_pool.extract(html, key, self.outlet.id, self.outlet.regions,
                                                     self.settings.getint("WARTA_EXTRACT_WORKERS"))
         except Rejected as exc:
+            self.pending_aliases.pop(key, None)
             yield RejectItem(key, self.outlet.id, str(exc))
             return
+        aliases = self.pending_aliases.pop(key, aliases)
         if self.since and article.published and article.published.date() < self.since:
             yield RejectItem(key, self.outlet.id, "before-since", remember=False)
             return

@@ -161,8 +161,9 @@ def test_goid_news_list_pages(mirror):
     while True:
         listing = fetch(mirror.url("binjaikota", f"/berita?page={page}"))
         assert listing.status == 200
-        links = [h for h in tree_of(listing).xpath("//a/@href") if "/berita/baca/" in h]
+        links = tree_of(listing).xpath("//div[contains(@class, 'list-berita')]//h5/a/@href")
         if not links:
+            assert "Tidak ada berita." in listing.text
             break
         seen += links
         page += 1
