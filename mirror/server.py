@@ -6,8 +6,8 @@ offsite filter by host name, so sites sharing one host would hide per-domain beh
 
 from __future__ import annotations
 
-import threading
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -1,5 +1,5 @@
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ def test_sitemap_urlset_plain_and_gzip():
     for body in (URLSET, gzip.compress(URLSET)):
         listing = parse_sitemap(body)
         assert [e.url for e in listing.entries] == ["https://x.id/a-b-c/", "https://x.id/d-e-f/"]
-        assert listing.entries[0].date == datetime(2025, 8, 25, 3, 12, tzinfo=timezone.utc)
+        assert listing.entries[0].date == datetime(2025, 8, 25, 3, 12, tzinfo=UTC)
         assert listing.children == []
 
 
@@ -40,7 +40,7 @@ def test_rss_and_atom_feeds():
            b"</item></channel></rss>")
     listing = parse_feed(rss, "https://x.id/feed/")
     assert listing.entries[0].url == "https://x.id/a-b-c/?utm_source=rss"
-    assert listing.entries[0].date == datetime(2025, 8, 25, 3, 12, tzinfo=timezone.utc)
+    assert listing.entries[0].date == datetime(2025, 8, 25, 3, 12, tzinfo=UTC)
     atom = (b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>"
             b"<link rel='next' href='https://b.blogspot.com/feeds/posts/default?start-index=26'/>"
             b"<entry><published>2022-04-14T15:05:00.000+07:00</published>"
@@ -61,5 +61,5 @@ def test_archive_next_page_by_rel_label_or_page_number():
 
 
 def test_dates():
-    assert parse_date("2025-08-25") == datetime(2025, 8, 25, tzinfo=timezone.utc)
+    assert parse_date("2025-08-25") == datetime(2025, 8, 25, tzinfo=UTC)
     assert parse_date("garbage") is None and parse_date(None) is None
