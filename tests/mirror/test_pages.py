@@ -23,7 +23,7 @@ THEME_MARKERS = {
 
 
 def tree_of(page):
-    return lxml_html.fromstring(page.body)
+    return lxml_html.fromstring(page.text)  # decoded by the charset the server declares, as a browser does
 
 
 def words(text: str) -> list[str]:
