@@ -209,7 +209,7 @@ class OutletSpider(scrapy.Spider):
                 key = declared
         aliases = {canon, canonicalize(response.url), *map(canonicalize, response.meta.get("redirect_urls", []))}
         aliases.discard(key)
-        if key != canon and (key in self.stored or key in self.known) and not self.refresh:
+        if key in self.stored or (key != canon and key in self.known and not self.refresh):
             self.crawler.stats.inc_value("warta/duplicates")
             if key in self.pending_aliases:  # its extraction is in flight: the aliases ride along with it
                 self.pending_aliases[key] |= aliases
