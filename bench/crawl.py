@@ -86,7 +86,8 @@ def main() -> int:
             articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             pages = conn.execute("SELECT SUM(pages) FROM crawl_runs").fetchone()[0] or 0
         cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-        print(f"mirror articles: {per_site * 9} (those under robots.txt-disallowed paths must not be stored), stored: {articles}, pages fetched: {pages}, wall: {wall:.1f} s")
+        print(f"mirror articles: {per_site * 9} (those under robots.txt-disallowed paths must not be stored), "
+              f"stored: {articles}, pages fetched: {pages}, wall: {wall:.1f} s")
         print(f"pages/s: {pages / wall:.1f}   articles/s: {articles / wall:.1f}   "
               f"CPU s/article (crawler + workers): {cpu / max(1, articles):.4f}")
         peak = max((kb for _, kb in samples), default=0)

@@ -56,7 +56,7 @@ class StorePipeline:
             run.result, run.error = "failed", run.error or "no page could be fetched"
         self.store.finish_run(run, stats)
         rejected = ", ".join(f"{k} {v}" for k, v in sorted(run.rejected.items())) or "none"
-        log.warning("crawl %s: %s, %d pages, %d new, %d updated, %d unchanged, rejected: %s, %d errors%s",
+        log.info("crawl %s: %s, %d pages, %d new, %d updated, %d unchanged, rejected: %s, %d errors%s",
                     run.outlet, run.result, run.pages, run.new, run.updated, run.unchanged, rejected, run.errors,
                     f" (last: {run.error})" if run.error else "")
         self.store.close()

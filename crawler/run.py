@@ -3,6 +3,7 @@ its own politeness settings and its own run record)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -34,7 +35,11 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
           refresh: bool = False, log_level: str = "WARNING", **overrides) -> list[CrawlRun]:
     """Crawl the outlets concurrently; blocks until all are done. Returns the runs it recorded."""
     Store(store).close()  # create the schema before several crawlers open it at once
-    process = CrawlerProcess(scrapy_settings(store, log_level, **overrides), install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings(store, log_level, **overrides))
+    if log_level.upper() != "DEBUG":
+        # Give-ups and size limits are counted in the run record and the summary table; a line each is noise.
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.httpcompression"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     for outlet in outlets:
         process.crawl(OutletSpider, outlet=outlet, since=since, limit=limit, refresh=refresh)
     process.start()
