@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from crawler.extract import extract as extract_article
 from indexer.records import Article
+from warta.registry import Outlet
 
 _pool: ProcessPoolExecutor | None = None
 
@@ -21,9 +22,9 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     return _pool
 
 
-async def extract(html: str, url: str, outlet: str, regions: tuple[str, ...], workers: int) -> Article:
+async def extract(html: str, url: str, outlet: Outlet, workers: int) -> Article:
     """Extract in a worker process (or inline with workers=0); Rejected propagates as raised."""
     if workers <= 0:
-        return extract_article(html, url, outlet, regions)
-    future = _executor(workers).submit(extract_article, html, url, outlet, regions)
+        return extract_article(html, url, outlet)
+    future = _executor(workers).submit(extract_article, html, url, outlet)
     return await asyncio.wrap_future(future)

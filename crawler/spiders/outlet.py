@@ -219,7 +219,7 @@ class OutletSpider(scrapy.Spider):
         self.stored.add(key)
         self.pending_aliases[key] = aliases
         try:
-            article = await extraction_pool.extract(html, key, self.outlet.id, self.outlet.regions,
+            article = await extraction_pool.extract(html, key, self.outlet,
                                                     self.settings.getint("WARTA_EXTRACT_WORKERS"))
         except Rejected as exc:
             self.pending_aliases.pop(key, None)

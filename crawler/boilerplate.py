@@ -1,0 +1,147 @@
+"""What Indonesian news pages carry around an article, and how to take it out before and after trafilatura.
+
+Two kinds of rules, both generic first:
+- elements to drop from the page, by the class and id names themes give them (ads, share bars, related
+  posts, comment sections, captions, author boxes, widgets), plus an outlet's own drop-selectors from the
+  registry for what no generic rule can know;
+- paragraphs to drop by their words: labels and widgets that sit inside the article body itself
+  (`- Advertisement -`, `Baca Juga: ...`, `LIHAT JUGA`, `Tidak ada komentar`, counters), which no class
+  name marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+# Class tokens and id prefixes of page furniture, as the themes warta crawls name them (tagDiv Newspaper,
+# JNews, WordPress core and common plugins, Blogger, .go.id CMSs built on Bootstrap).
+DROP_CLASSES = frozenset({
+    # ads
+    "td-a-rec", "td-adspot-title", "jeg_ad", "jeg_adlabel", "ads", "iklan", "adsbygoogle", "ad-slot", "banner-iklan",
+    "code-block", "ai-viewport-1", "widget-iklan",
+    # share bars and counters
+    "td-post-sharing", "td-post-sharing-top", "td-post-sharing-bottom", "jeg_share_top_container",
+    "jeg_share_bottom_container", "jeg_share_button", "sharedaddy", "share-buttons", "post-share-buttons",
+    "social-share", "addtoany_share_save_container", "a2a_kit", "td-post-views", "td-post-comments",
+    "jeg_meta_comment", "jeg_views_count", "post-views", "share-post", "bagikan",
+    # related, next/prev, popular
+    "td_block_related_posts", "td-post-next-prev", "jp-relatedposts", "jeg_postblock_22", "jnews_related_post_container",
+    "jeg_prevnext_post", "related-posts", "related-post", "berita-terkait", "post-navigation", "nav-links",
+    "yarpp-related", "crp_related", "popular-posts", "PopularPosts", "terpopuler", "berita-lainnya",
+    # comments
+    "comments", "comments-area", "comment-respond", "jnews_comment_container", "jeg_comment_container",
+    "comment-form", "fb-comments", "disqus_thread",
+    # captions, author boxes, tags, breadcrumbs, weather bars
+    "wp-caption-text", "tr-caption", "figcaption", "td-post-source-tags", "jeg_post_tags", "tags-links",
+    "post-labels", "author-box-wrap", "jeg_authorbox", "td-author-name", "breadcrumb", "breadcrumbs",
+    "td-weather-top-widget", "td-weather-header", "jeg_weather", "wp-block-file", "post-footer",
+    "sidebar", "jeg_sidebar", "td-pb-span4", "blog-pager", "post-feeds", "screen-reader-text",
+})
+DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "figcaption", "aside", "nav",
+             "footer", "template", "select", "input", "textarea")
+DROP_IDS = re.compile(r"^(?:comments?|respond|disqus_thread|sidebar|related|share|Blog1_comments|HTML\d+|"
+                      r"PopularPosts\d*|header-ads|iklan)", re.IGNORECASE)
+
+# Paragraph-level labels and widgets, matched on a whole paragraph (a few words at most).
+LABEL = re.compile(
+    r"^\W*(?:-\s*advertisement\s*-|advertisement|adv(?:ertorial)?|iklan|scroll to continue with content|"
+    r"spot_img|header ads|tinggalkan balasan|tinggalkan komentar|discussion about this post|"
+    r"tidak ada komentar:?|belum ada komentar|saat ini belum ada komentar|posting komentar|"
+    r"diberdayakan oleh blogger|berita terkait|artikel terkait|berita pilihan|berita lainnya|terpopuler|"
+    r"baca selengkapnya|bagikan(?: artikel)?:?|share(?: this)?:?|editor'?s? pick|lihat juga|baca juga|"
+    r"simak juga|kirimkan ini lewat email|blogthis!|berbagi ke (?:twitter|facebook|pinterest)|"
+    r"(?:calendar_month|visibility|comment)\b.*|\d+\s*(?:kali dibaca|views?|komentar|comments?|dilihat)|"
+    r"dibaca\s*:?\s*\d+(?:\s*kali)?|posting lama|posting lebih baru|beranda|langganan:.*)\W*$",
+    re.IGNORECASE)
+# Inline cross-links inside or between paragraphs: "Baca Juga: <title>", "LIHAT JUGA <title>".
+READ_ALSO = re.compile(r"^\W*(?:baca|lihat|simak|cek)\s+(?:juga|pula)\b|^\W*baca\s*:|^\W*(?:berita|artikel) terkait\s*:",
+                       re.IGNORECASE)
+READ_ALSO_INLINE = re.compile(r"\s*\b(?:baca|lihat|simak)\s+juga\s*:.*$", re.IGNORECASE)
+# Byline and credit lines that close (or open) a body.
+CREDIT = re.compile(
+    r"^\W*(?:(?P<role>reporter|wartawan|penulis|editor|redaktur|pewarta|laporan|teks|foto|sumber|source|"
+    r"kontributor|liputan|editing)\s*[:|/-]?\s+(?P<name>[^\n]{2,60}?)|\((?P<code>[a-z0-9/]{1,8})\))\W*$",
+    re.IGNORECASE)
+
+
+def _has_class(el: etree._Element, names: frozenset[str]) -> bool:
+    cls = el.get("class")
+    return bool(cls) and not names.isdisjoint(cls.split())
+
+
+def drop_furniture(root: etree._Element, selectors: Iterable[str] = ()) -> None:
+    """Remove page furniture from root in place (ads, share bars, related posts, comments, captions...)."""
+    doomed = [el for el in root.iter(etree.Element)
+              if el.tag in DROP_TAGS or _has_class(el, DROP_CLASSES) or DROP_IDS.match(el.get("id") or "")]
+    for selector in selectors:
+        doomed += _selector(selector)(root)
+    for el in doomed:
+        _remove(el)
+    for img in root.iter("img"):  # tagDiv's ad placeholders: <img alt="spot_img">
+        if (img.get("alt") or "").strip().lower() == "spot_img":
+            _remove(img)
+
+
+def drop_read_also(root: etree._Element) -> None:
+    """Remove "Baca Juga: <link>" blocks and trailing inline cross-links inside paragraphs."""
+    for el in list(root.iter("p", "div", "li", "strong", "b", "h3", "h4", "span")):
+        if el.getparent() is None:
+            continue
+        text = " ".join(el.text_content().split())
+        if not text:
+            continue
+        if READ_ALSO.match(text) and len(text.split()) <= 30 and el.find(".//a") is not None:
+            _remove(el)
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """A paragraph that is a label, widget or cross-link, not the article's own words."""
+    text = " ".join(paragraph.split())
+    if not text:
+        return True
+    if len(text) <= 120 and LABEL.match(text):
+        return True
+    return bool(READ_ALSO.match(text)) and len(text.split()) <= 30
+
+
+def strip_inline_read_also(paragraph: str) -> str:
+    """Cut a trailing "... Baca juga: <title>" that an editor pasted onto a paragraph."""
+    return READ_ALSO_INLINE.sub("", paragraph).rstrip()
+
+
+def credit(paragraph: str) -> tuple[str, str] | None:
+    """(role, name) of a byline/credit line such as `Reporter: Burhan S` or `Editor AGUS UTAMA`, else None."""
+    text = " ".join(paragraph.split())
+    if len(text) > 80:
+        return None
+    match = CREDIT.match(text)
+    if not match:
+        return None
+    if match.group("code"):
+        return "code", match.group("code")
+    return match.group("role").lower(), match.group("name").strip(" .,;")
+
+
+@lru_cache(maxsize=256)
+def _selector(css: str) -> CSSSelector:
+    return CSSSelector(css)
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove el but keep the text that follows it (its tail belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    prev = el.getprevious()
+    parent.remove(el)
+    if tail and tail.strip():
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail

@@ -1,0 +1,204 @@
+"""An article's metadata as the page declares it: JSON-LD, Open Graph and article:* tags, microdata, and
+the theme's own markup, read once into a plain record.
+
+Declared metadata beats guessing from text: it is what the outlet's CMS wrote. Only when a page declares
+nothing (home-made .go.id CMSs often do not) do the text rules of dates.py and the byline rules come in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+
+from crawler import dates
+
+ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+                 "OpinionNewsArticle", "WebPage"}
+_DATE_CLASS = re.compile(r"date|tgl|tanggal|time|meta|byline|info|posted|publish|waktu")
+TITLE_SEPARATORS = re.compile(r"\s+[-–—|•:]\s+|\s+[|»]\s*|\s*:\s+")
+
+
+@dataclass
+class PageMeta:
+    title: str = ""
+    headline_h1: str = ""
+    site_name: str = ""
+    published: datetime | None = None
+    modified: datetime | None = None
+    author: str = ""
+    image: str = ""
+    tags: list[str] = field(default_factory=list)
+    lang: str = ""
+    canonical: str = ""
+    og_type: str = ""
+    meta_line: str = ""  # the header line near the headline where themes print date and author
+
+
+def read(tree: etree._Element) -> PageMeta:
+    """Collect what the page declares about its article."""
+    meta = PageMeta()
+    props = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    meta.lang = (tree.get("lang") or props.get("og:locale", "")).split("-")[0].split("_")[0].lower()
+    meta.canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), "").strip()
+    meta.og_type = props.get("og:type", "")
+    meta.site_name = props.get("og:site_name", "") or _ld_name(ld.get("publisher"))
+    h1 = tree.xpath("//h1[contains(@class, 'title') or contains(@class, 'judul')] | //h1[@itemprop='headline']"
+                    " | //*[contains(concat(' ', @class, ' '), ' post-title ')]"
+                    " | //*[contains(concat(' ', @class, ' '), ' judul-berita ')]")
+    meta.headline_h1 = " ".join(h1[0].text_content().split()) if h1 else ""
+    title_tag = " ".join("".join(tree.xpath("//head/title//text()")).split())
+    meta.headline_h1 = meta.headline_h1 or _headline_in_title(tree, title_tag)
+    meta.title = (_text(ld.get("headline")) or props.get("og:title", "") or props.get("twitter:title", "")
+                  or meta.headline_h1 or title_tag)
+    meta.published = (dates.parse_iso(props.get("article:published_time"))
+                      or dates.parse_iso(_text(ld.get("datePublished")))
+                      or dates.parse_iso(_first(tree, "//*[@itemprop='datePublished']/@content"
+                                                      " | //abbr[contains(@class, 'published')]/@title"
+                                                      " | //*[@itemprop='datePublished']/@title"
+                                                      " | //article//time/@datetime"
+                                                      " | //meta[@name='pubdate' or @name='publishdate']/@content")))
+    meta.modified = (dates.parse_iso(props.get("article:modified_time"))
+                     or dates.parse_iso(_text(ld.get("dateModified"))))
+    article_author = props.get("article:author", "")  # often a profile URL, not a name
+    meta.author = (_ld_name(ld.get("author")) or props.get("author", "")
+                   or ("" if article_author.startswith("http") else article_author))
+    if not meta.author:
+        meta.author = " ".join(_first(tree, "//*[@itemprop='author']//*[@itemprop='name']/@content"
+                                            " | //*[@itemprop='author']//*[@itemprop='name']/text()"
+                                            " | //a[@rel='author']/text()"
+                                            " | //*[contains(@class, 'post-author')]//*[contains(@class, 'fn')]//text()"
+                                            " | //i[contains(@class, 'fa-user')]/following-sibling::text()[1]"
+                                            " | //i[contains(@class, 'fa-user')]/parent::*/text()").split())
+    meta.image = props.get("og:image", "") or _ld_image(ld.get("image"))
+    tags = [v for k, v in props.items_all() if k == "article:tag"]
+    if not tags and ld.get("keywords"):
+        kw = ld["keywords"]
+        tags = kw if isinstance(kw, list) else [t for t in str(kw).split(",")]
+    meta.tags = list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+    meta.meta_line = _date_line(tree)
+    return meta
+
+
+def _headline_in_title(tree: etree._Element, title_tag: str) -> str:
+    """The page heading that the <title> repeats: the headline, whatever class the theme gave it."""
+    low = title_tag.lower()
+    for el in tree.xpath("//body//h1 | //body//h2 | //body//h3"):
+        text = " ".join(el.text_content().split())
+        if len(text.split()) >= 3 and text.lower() in low:
+            return text
+    return ""
+
+
+def _date_line(tree: etree._Element) -> str:
+    """The short line near the headline where the theme prints the date (and often the author)."""
+    for el in tree.xpath("//body//*[not(self::script)][@class]"):
+        cls = el.get("class", "").lower()
+        if _DATE_CLASS.search(cls):
+            text = " ".join(el.text_content().split())
+            if 6 <= len(text) <= 200 and dates.parse_indonesian(text):
+                return text
+    return ""
+
+
+def clean_title(title: str, site_names: list[str]) -> str:
+    """The headline without the site's name around it (` - tri3news.com`, ` | Waspada Online`, `Blog: ...`)."""
+    title = " ".join(title.split())
+    names = {n.lower().strip() for n in site_names if n and n.strip()}
+    for _ in range(2):
+        parts = TITLE_SEPARATORS.split(title)
+        if len(parts) < 2:
+            break
+        head, tail = title[: title.rfind(parts[-1])].rstrip(" -–—|•:»"), parts[-1]
+        first, rest = parts[0], title[len(parts[0]):].lstrip(" -–—|•:»")
+        if _is_site(tail, names):
+            title = head
+        elif _is_site(first, names):
+            title = rest
+        else:
+            break
+    return title.strip()
+
+
+def _is_site(part: str, names: set[str]) -> bool:
+    low = part.lower().strip()
+    if low in names or any(low == n.split("//")[-1].removeprefix("www.") for n in names):
+        return True
+    return bool(re.fullmatch(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|co\.id|id|net|org|go\.id|news)", low))
+
+
+class _Props(dict):
+    """meta property/name -> content (first wins), remembering repeats such as article:tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[tuple[str, str]] = []
+
+    def add(self, key: str, value: str) -> None:
+        self.pairs.append((key, value))
+        self.setdefault(key, value)
+
+    def items_all(self) -> list[tuple[str, str]]:
+        return self.pairs
+
+
+def _meta_tags(tree: etree._Element) -> _Props:
+    props = _Props()
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if key and value:
+            props.add(key, value)
+    return props
+
+
+def _json_ld_article(tree: etree._Element) -> dict:
+    """The first JSON-LD node that describes an article (in a @graph, a list, or alone)."""
+    best: dict = {}
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            node = stack.pop(0)
+            if not isinstance(node, dict):
+                continue
+            stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
+            kinds = node.get("@type", [])
+            kinds = set(kinds if isinstance(kinds, list) else [kinds])
+            if kinds & ARTICLE_TYPES and ("headline" in node or "datePublished" in node):
+                if "WebPage" not in kinds:
+                    return node
+                best = best or node
+    return best
+
+
+def _ld_name(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(n for n in (_ld_name(v) for v in value) if n)
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    return _text(value)
+
+
+def _ld_image(value) -> str:
+    if isinstance(value, list) and value:
+        return _ld_image(value[0])
+    if isinstance(value, dict):
+        return _text(value.get("url"))
+    return _text(value)
+
+
+def _text(value) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _first(tree: etree._Element, xpath: str) -> str:
+    found = tree.xpath(xpath)
+    return str(found[0]).strip() if found else ""
