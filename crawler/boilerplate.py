@@ -30,12 +30,13 @@ DROP_CLASSES = frozenset({
     "social-share", "addtoany_share_save_container", "a2a_kit", "td-post-views", "td-post-comments",
     "jeg_meta_comment", "jeg_views_count", "post-views", "share-post", "bagikan",
     # related, next/prev, popular
-    "td_block_related_posts", "td-post-next-prev", "jp-relatedposts", "jeg_postblock_22", "jnews_related_post_container",
+    "td_block_related_posts", "td-post-next-prev", "jp-relatedposts", "jeg_postblock_22",
+    "jnews_related_post_container",
     "jeg_prevnext_post", "related-posts", "related-post", "berita-terkait", "post-navigation", "nav-links",
     "yarpp-related", "crp_related", "popular-posts", "PopularPosts", "terpopuler", "berita-lainnya",
     # comments
     "comments", "comments-area", "comment-respond", "jnews_comment_container", "jeg_comment_container",
-    "comment-form", "fb-comments", "disqus_thread",
+    "comment-form", "fb-comments", "disqus_thread", "komentar",
     # captions, author boxes, tags, breadcrumbs, weather bars
     "wp-caption-text", "tr-caption", "figcaption", "td-post-source-tags", "jeg_post_tags", "tags-links",
     "post-labels", "author-box-wrap", "jeg_authorbox", "td-author-name", "breadcrumb", "breadcrumbs",
@@ -59,8 +60,8 @@ LABEL = re.compile(
     r"dibaca\s*:?\s*\d+(?:\s*kali)?|posting lama|posting lebih baru|beranda|langganan:.*)\W*$",
     re.IGNORECASE)
 # Inline cross-links inside or between paragraphs: "Baca Juga: <title>", "LIHAT JUGA <title>".
-READ_ALSO = re.compile(r"^\W*(?:baca|lihat|simak|cek)\s+(?:juga|pula)\b|^\W*baca\s*:|^\W*(?:berita|artikel) terkait\s*:",
-                       re.IGNORECASE)
+READ_ALSO = re.compile(
+    r"^\W*(?:baca|lihat|simak|cek)\s+(?:juga|pula)\b|^\W*baca\s*:|^\W*(?:berita|artikel) terkait\s*:", re.IGNORECASE)
 READ_ALSO_INLINE = re.compile(r"\s*\b(?:baca|lihat|simak)\s+juga\s*:.*$", re.IGNORECASE)
 # Byline and credit lines that close (or open) a body.
 CREDIT = re.compile(

@@ -42,7 +42,8 @@ def main() -> int:
         for name, (p, q), reason in ((f"mirror-{spec.id}-listing", (path, query), "listing-page"),
                                      (f"mirror-{spec.id}-404", ("/tidak-ada-halaman-ini-lagi/", ""), "error-page")):
             response = site.handle("GET", p, q)
-            save(Case(name, spec.id, platform, site.view.url(p) + (f"?{q}" if q else ""), response.body.decode(spec.encoding), reject=reason),
+            url = site.view.url(p) + (f"?{q}" if q else "")
+            save(Case(name, spec.id, platform, url, response.body.decode(spec.encoding), reject=reason),
                  charset=spec.encoding)
             count += 1
     print(f"wrote {count} pages to {PAGES}")
