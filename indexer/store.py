@@ -121,19 +121,21 @@ class Store:
             if row and row["content_hash"] == digest:
                 return "unchanged"
             blob = zlib.compress(html, 6) if html is not None else None
+            fetched = now if html is not None else None  # re-extraction from the kept HTML fetches nothing
             values = (article.outlet, article.title, article.text, _iso(article.published), _iso(article.modified),
                       article.author, article.language, json.dumps(list(article.regions), ensure_ascii=False),
-                      article.image, json.dumps(list(article.tags), ensure_ascii=False), blob, digest, now)
+                      article.image, json.dumps(list(article.tags), ensure_ascii=False), blob, digest, fetched)
             if row:
                 self.db.execute(
                     "UPDATE articles SET outlet=?, title=?, text=?, published=?, modified=?, author=?, language=?, "
-                    "regions=?, image=?, tags=?, html=COALESCE(?, html), content_hash=?, fetched_at=?, "
+                    "regions=?, image=?, tags=?, html=COALESCE(?, html), content_hash=?, "
+                    "fetched_at=COALESCE(?, fetched_at), "
                     "updated_at=? WHERE url=?", (*values, now, article.url))
                 return "updated"
             self.db.execute(
                 "INSERT INTO articles (outlet, title, text, published, modified, author, language, regions, image, "
                 "tags, html, content_hash, fetched_at, url, first_seen, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, article.url, now, now))
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values[:-1], now, article.url, now, now))
             self.db.execute("DELETE FROM rejects WHERE url = ?", (article.url,))
             return "new"
 
@@ -173,6 +175,7 @@ class Store:
             yield _article(row)
 
     def raw_html(self, url: str) -> bytes | None:
+        """The page as fetched, decoded by its charset and kept as UTF-8."""
         row = self.db.execute("SELECT html FROM articles WHERE url = ?", (url,)).fetchone()
         return zlib.decompress(row["html"]) if row and row["html"] is not None else None
 

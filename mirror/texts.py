@@ -22,7 +22,9 @@ SEEDS = Path(__file__).parent / "data" / "seed_articles.toml"
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "detik-2025.csv"
 
 # Lines detik.com leaves inside its bodies; they are not article text.
-_NOISE_PREFIXES = ("SCROLL TO CONTINUE", "ADVERTISEMENT", "Saksikan Live")
+# Promotions the corpus kept from its source pages: not the article's own words, so not in the truth.
+_NOISE_PREFIXES = ("SCROLL TO CONTINUE", "ADVERTISEMENT", "Saksikan Live", "Simak juga Video", "Lihat juga Video",
+                   "Simak Video", "Tonton juga Video", "Saksikan juga Video")
 
 TOPIC_CATEGORY = {
     "Ekonomi & Keuangan": "Ekonomi",

@@ -18,8 +18,6 @@ NOT_BUILT = {
     "search": "issue 5 (Indonesian search index)",
     "serve": "issue 6 (the Flask front end)",
     "schedule": "issue 7 (scheduled crawls)",
-    "extract": "issue 4 (extraction)",
-    "reextract": "issue 4 (extraction)",
 }
 
 
@@ -78,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true", help="re-fetch articles already in the store")
     p.add_argument("-v", "--verbose", action="store_true", help="log each request (Scrapy INFO)")
 
+    p = command("extract", "extract one article from an HTML file or a URL and print it", _extract)
+    p.add_argument("source", metavar="FILE_OR_URL")
+    p.add_argument("--url", help="the page's URL, when extracting from a file (for dates in the URL, links)")
+    p.add_argument("--outlet", metavar="ID", help="apply this outlet's registry entry (name, drop-selectors)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    p = command("reextract", "re-run extraction over the raw HTML kept in the store", _reextract)
+    p.add_argument("--outlet", action="append", metavar="ID", help="outlet id (repeatable; default: all)")
+
     command("status", "per outlet: articles stored, newest article, last crawl", _status)
     command("outlets", "list the outlets of the registry", _outlets)
     for name, issue in NOT_BUILT.items():
@@ -89,6 +96,52 @@ def build_parser() -> argparse.ArgumentParser:
 def _not_built(args: argparse.Namespace) -> int:
     print(f"warta {args.command}: not built yet; it comes with {NOT_BUILT[args.command]}", file=sys.stderr)
     return 3
+
+
+def _extract(args: argparse.Namespace) -> int:
+    import json
+
+    from crawler.extract import Rejected, extract
+    from crawler.single import PageError, read_page
+
+    outlet = select(load_registry(getattr(args, "seeds", None)), [args.outlet])[0] if args.outlet else None
+    try:
+        html, fetched_url = read_page(args.source)
+    except PageError as exc:
+        print(f"warta extract: {exc}", file=sys.stderr)
+        return 2
+    url = args.url or fetched_url
+    if not args.url and url.startswith("file:"):  # a saved page usually says where it came from
+        from urllib.parse import urljoin
+
+        from crawler.extract import page_info
+        canonical = page_info(html).canonical
+        url = urljoin(url, canonical) if canonical.startswith(("http://", "https://")) else url
+    try:
+        a = extract(html, url, outlet)
+    except Rejected as exc:
+        print(f"warta extract: not an article warta would store: {exc}", file=sys.stderr)
+        return 1
+    doc = {"url": a.url, "title": a.title, "text": a.text,
+           "date": a.published.isoformat() if a.published else None, "author": a.author or None,
+           "outlet": a.outlet or None, "language": a.language, "image": a.image or None, "tags": list(a.tags)}
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print(a.title)
+        print(" | ".join(str(v) for v in (doc["date"], a.author, a.outlet, a.url) if v))
+        print()
+        print(a.text)
+    return 0
+
+
+def _reextract(args: argparse.Namespace) -> int:
+    from crawler.reextract import reextract
+
+    outlets = select(load_registry(getattr(args, "seeds", None)), args.outlet)
+    counts = reextract(store_path(args.data), outlets)
+    print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no articles in the store")
+    return 0
 
 
 def _outlets(args: argparse.Namespace) -> int:

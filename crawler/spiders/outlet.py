@@ -229,7 +229,7 @@ class OutletSpider(scrapy.Spider):
         if self.since and article.published and article.published.date() < self.since:
             yield RejectItem(key, self.outlet.id, "before-since", remember=False)
             return
-        yield ArticleItem(article, response.body, aliases)
+        yield ArticleItem(article, html.encode("utf-8"), aliases)  # as decoded by its charset, so kept as UTF-8
 
     def article_failed(self, failure):
         request = failure.request

@@ -134,14 +134,45 @@ def summary(scores: list[Score]) -> dict[str, float]:
             "date": sum(s.date_ok for s in scores) / n, "ms": sum(s.ms for s in scores) / n}
 
 
+def mirror_cases(config, listings: bool = False) -> Iterable[tuple[Case, str]]:
+    """(case, charset) for every article page of a mirror built with config, under the outlets' real hosts."""
+    from mirror.build import build, load_site_specs
+    from mirror.site import Site
+
+    for content in build(config, load_site_specs()):
+        spec = content.spec
+        site = Site(content, config, f"https://{spec.host}")
+        platform = PLATFORM[spec.theme]
+        for a in site.articles():
+            response = site.handle("GET", a.path, "")
+            if response.status == 503:  # the flaky trap answers 503 once
+                response = site.handle("GET", a.path, "")
+            assert response.status == 200, (spec.id, a.path, response.status)
+            yield Case(f"mirror-{spec.id}-{a.number}", spec.id, platform, site.view.url(a.path),
+                       response.body.decode(spec.encoding), a.title, a.published, a.author,
+                       list(a.paragraphs)), spec.encoding
+        if not listings:
+            continue
+        listing = {"goid": "/berita?page=2", "blogger": "/search/label/Pemerintahan"}.get(
+            platform, f"/category/{a.category.lower()}/")
+        path, _, query = listing.partition("?")
+        for name, (p, q), reason in ((f"mirror-{spec.id}-listing", (path, query), "listing-page"),
+                                     (f"mirror-{spec.id}-404", ("/tidak-ada-halaman-ini-lagi/", ""), "error-page")):
+            response = site.handle("GET", p, q)
+            yield Case(name, spec.id, platform, site.view.url(p) + (f"?{q}" if q else ""),
+                       response.body.decode(spec.encoding), reject=reason), spec.encoding
+
+
+PLATFORM = {"newspaper": "wordpress", "jnews": "wordpress", "wpplain": "wordpress", "blogger": "blogger",
+            "goid": "goid"}
+
+
 # -- the two extractors compared ------------------------------------------------------------------------
 def warta(case: Case) -> Got:
     from crawler.extract import Rejected, extract
-    from warta.registry import load_registry
 
-    outlets = _outlets(load_registry)
     try:
-        a = extract(case.html, case.url, outlets.get(case.outlet))
+        a = extract(case.html, case.url, outlet_of(case))
     except Rejected as exc:
         return Got(rejected=str(exc))
     return Got(a.title, a.text, a.published)
@@ -160,7 +191,10 @@ def plain_trafilatura(case: Case) -> Got:
 _OUTLETS: dict = {}
 
 
-def _outlets(load_registry) -> dict:
+def outlet_of(case: Case):
+    """The registry entry of the case's outlet (None for the hand-written pages of other outlets)."""
     if not _OUTLETS:
+        from warta.registry import load_registry
+
         _OUTLETS.update({o.id: o for o in load_registry()})
-    return _OUTLETS
+    return _OUTLETS.get(case.outlet)
