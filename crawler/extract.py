@@ -193,6 +193,7 @@ def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[s
     seen: set[str] = set()
     out: list[str] = []
     credits: dict[str, str] = {}
+    repeating = False
     for p in paragraphs:
         p = boilerplate.strip_inline_read_also(p)
         if boilerplate.is_boilerplate(p):
@@ -204,8 +205,12 @@ def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[s
         key = _norm(p)
         if key in heads and not out:
             continue
-        if key in seen:
+        # A body printed twice repeats its long paragraphs, and the short ones between them; a short line
+        # that an article itself repeats ("Pasal 28:") stays.
+        if key in seen and (repeating or len(key.split()) >= 8):
+            repeating = True
             continue
+        repeating = False
         seen.add(key)
         out.append(p)
     return out, credits

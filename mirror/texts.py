@@ -23,8 +23,8 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "cor
 
 # Lines detik.com leaves inside its bodies; they are not article text.
 # Promotions the corpus kept from its source pages: not the article's own words, so not in the truth.
-_NOISE_PREFIXES = ("SCROLL TO CONTINUE", "ADVERTISEMENT", "Saksikan Live", "Simak juga Video", "Lihat juga Video",
-                   "Simak Video", "Tonton juga Video", "Saksikan juga Video")
+_NOISE_PREFIXES = ("scroll to continue", "advertisement", "saksikan live", "simak juga video", "lihat juga video",
+                   "simak video", "tonton juga video", "saksikan juga video")
 
 TOPIC_CATEGORY = {
     "Ekonomi & Keuangan": "Ekonomi",
@@ -75,9 +75,9 @@ def corpus_texts(path: Path | None = None) -> tuple[Text, ...]:
     texts = []
     with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            paragraphs = tuple(
+            paragraphs = _once(
                 p.strip() for p in row["isi_berita"].split("\n")
-                if p.strip() and not p.strip().startswith(_NOISE_PREFIXES)
+                if p.strip() and not p.strip().lower().startswith(_NOISE_PREFIXES)
             )
             if len(paragraphs) < 2:
                 continue
@@ -96,3 +96,16 @@ def _entity_tags(raw: str) -> tuple[str, ...]:
         return ()
     names = [n for group in ("government", "industry", "society") for n in entity.get(group, [])]
     return tuple(n for n in dict.fromkeys(names) if len(n) <= 40)[:3]
+
+
+def _once(paragraphs) -> tuple[str, ...]:
+    """Drop a long paragraph the source page printed twice (a page artifact, not the article's words);
+    short lines an article repeats on purpose ("Pasal 28:") stay."""
+    seen: set[str] = set()
+    out = []
+    for p in paragraphs:
+        if p in seen and len(p.split()) >= 8:
+            continue
+        seen.add(p)
+        out.append(p)
+    return tuple(out)

@@ -1,0 +1,128 @@
+"""Extraction rules, each on a small page built to need it (the evaluation set covers whole themes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import Rejected, extract
+from crawler.metadata import clean_title
+from warta.registry import Outlet
+
+PARAS = [
+    "Pemerintah Kota Binjai menggelar apel gabungan aparatur sipil negara di lapangan kantor wali kota pada Senin pagi.",
+    "Wali Kota Binjai meminta seluruh pimpinan organisasi perangkat daerah meningkatkan pelayanan publik bagi warga.",
+    "Ia juga meminta rumah sakit umum daerah membuka layanan pengaduan masyarakat secara langsung dan daring.",
+]
+
+
+def page(body: str, title: str = "Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik", head: str = "") -> str:
+    return (f"<html lang='id'><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>"
+            f"<article><h1 class='entry-title'>Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik</h1>"
+            f"<div class='entry-content'>{body}</div></article></body></html>")
+
+
+def ps(*texts: str) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+@pytest.mark.parametrize("raw, names, expected", [
+    ("Pemko Binjai Raih Predikat Baik - tri3news.com", ["tri3news"], "Pemko Binjai Raih Predikat Baik"),
+    ("Pemko Binjai Raih Predikat Baik | Waspada Online", ["Waspada Online"], "Pemko Binjai Raih Predikat Baik"),
+    ("Siantar Terkini: Dinkes Gelar Vaksinasi", ["Siantar Terkini"], "Dinkes Gelar Vaksinasi"),
+    ("Tanya Jawab: Apa Itu SPBE? - Mimbar Umum", ["Mimbar Umum"], "Tanya Jawab: Apa Itu SPBE?"),
+])
+def test_titles_lose_the_site_name(raw, names, expected):
+    assert clean_title(raw, names) == expected
+
+
+def test_bylines_become_the_author_and_leave_the_body():
+    a = extract(page(ps(*PARAS, "Reporter: Burhan S", "Editor AGUS UTAMA")), "https://x.id/2025/08/25/a-b-c/")
+    assert a.author == "Burhan S"
+    assert "Reporter" not in a.text and "AGUS UTAMA" not in a.text
+    assert a.text == "\n\n".join(PARAS)
+
+
+def test_editor_is_the_author_when_no_reporter_is_named():
+    a = extract(page(ps(*PARAS, "Editor AGUS UTAMA")), "https://x.id/a-b-c/")
+    assert a.author == "AGUS UTAMA"
+
+
+def test_a_body_printed_twice_is_kept_once_and_the_headline_is_not_a_paragraph():
+    body = ps("Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik", *PARAS, *PARAS)
+    a = extract(page(body), "https://x.id/a-b-c/")
+    assert a.text == "\n\n".join(PARAS)
+
+
+def test_read_also_links_go_wherever_they_sit():
+    body = ps(PARAS[0] + " Baca juga: Pemko Medan Tambah Pompa Air", PARAS[1]) \
+        + "<p><strong>BACA JUGA:</strong> <a href='/x-y-z/'>Wali Kota Tinjau Banjir</a></p>" \
+        + "<div><b>LIHAT JUGA&nbsp;</b><a href='/x.html'>Yesus Disalibkan di Balai Kota Siantar</a></div>" + ps(PARAS[2])
+    a = extract(page(body), "https://x.id/a-b-c/")
+    assert a.text == "\n\n".join(PARAS)
+
+
+def test_labels_counters_and_widgets_inside_the_body_go():
+    body = ("<div class='td-a-rec'><span>- Advertisement -</span><img alt='spot_img' src='/a.jpg'></div>"
+            + ps(PARAS[0], "spot_img", "- Advertisement -", PARAS[1], "visibility 41", "Tinggalkan Balasan", PARAS[2])
+            + "<div class='jp-relatedposts'><h3>Berita Terkait</h3><a href='/a-b-c/'>Lain</a></div>")
+    assert extract(page(body), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
+
+
+def test_an_outlets_drop_selectors_remove_what_no_generic_rule_knows():
+    body = ps(*PARAS) + "<div class='kotak-promo'><p>Dapatkan promo langganan koran digital kami setiap pagi hanya " \
+        "dengan sepuluh ribu rupiah per bulan untuk seluruh pembaca setia di Sumatera Utara dan sekitarnya.</p></div>"
+    outlet = Outlet(id="contoh", name="Contoh", url="https://x.id/", platform="wordpress", regions=("Kota Binjai",),
+                    drop=(".kotak-promo",))
+    assert "promo" in extract(page(body), "https://x.id/a-b-c/").text
+    a = extract(page(body), "https://x.id/a-b-c/", outlet)
+    assert a.text == "\n\n".join(PARAS) and a.outlet == "contoh" and a.regions == ("Kota Binjai",)
+
+
+def test_blogger_div_and_br_paragraphs_survive():
+    body = (f"<div style='text-align: justify;'>{PARAS[0]}</div><div><br /></div>{PARAS[1]}<br /><br />"
+            f"<span>{PARAS[2]}</span>")
+    html = page("").replace("<div class='entry-content'></div>",
+                            f"<div class='post-body entry-content' itemprop='articleBody'>{body}</div>")
+    assert extract(html, "https://x.blogspot.com/2025/08/a.html").text == "\n\n".join(PARAS)
+
+
+def test_windows_1252_bytes_are_read_by_their_declared_charset():
+    html = page(ps(*PARAS, "“Pelayanan harus lebih cepat,” ujarnya.")).replace("charset='utf-8'", "charset='windows-1252'")
+    a = extract(html.encode("windows-1252"), "https://x.id/a-b-c/")
+    assert "“Pelayanan harus lebih cepat,” ujarnya." in a.text
+
+
+@pytest.mark.parametrize("html, reason", [
+    ("", "empty"),
+    ("   \n", "empty"),
+    (page(ps(PARAS[0])), "too-short"),
+    (page(ps("The city government of Binjai held a joint assembly of civil servants on Monday morning at the mayor's "
+             "office, and the mayor asked every department head to improve public services for residents.",
+             "He also asked the regional hospital to open complaint services for the public, both in person and "
+             "online, and to answer every complaint within three days of its filing.")), "not-indonesian"),
+    ("<html><head><title>404 Halaman tidak ditemukan</title></head><body class='error404'>Maaf</body></html>",
+     "error-page"),
+])
+def test_what_is_not_an_article_is_rejected_with_a_reason(html, reason):
+    with pytest.raises(Rejected) as verdict:
+        extract(html, "https://x.id/a-b-c/")
+    assert str(verdict.value) == reason
+
+
+def test_listing_urls_are_rejected_even_when_the_page_looks_like_one_post():
+    html = page(ps(*PARAS))
+    for url in ("https://x.blogspot.com/search/label/Pemko", "https://x.go.id/berita?page=2",
+                "https://x.id/category/pemerintahan/", "https://x.id/?s=binjai"):
+        with pytest.raises(Rejected, match="listing-page"):
+            extract(html, url)
+
+
+def test_metadata_wins_over_text_and_the_url_fills_in():
+    head = ("<meta property='article:published_time' content='2025-08-25T10:15:00+07:00'>"
+            "<meta property='og:image' content='https://x.id/a.jpg'><meta property='article:tag' content='Pemko Binjai'>"
+            "<meta property='article:tag' content='ASN'>")
+    a = extract(page(ps(*PARAS), head=head), "https://x.id/2024/01/02/a-b-c/")
+    assert a.published.isoformat() == "2025-08-25T10:15:00+07:00"
+    assert a.image == "https://x.id/a.jpg" and a.tags == ("Pemko Binjai", "ASN")
+    assert extract(page(ps(*PARAS)), "https://x.id/2024/01/02/a-b-c/").published.isoformat() \
+        == "2024-01-02T00:00:00+07:00"
