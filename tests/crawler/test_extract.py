@@ -9,7 +9,8 @@ from crawler.metadata import clean_title
 from warta.registry import Outlet
 
 PARAS = [
-    "Pemerintah Kota Binjai menggelar apel gabungan aparatur sipil negara di lapangan kantor wali kota pada Senin pagi.",
+    "Pemerintah Kota Binjai menggelar apel gabungan aparatur sipil negara di lapangan kantor wali kota pada "
+    "Senin pagi.",
     "Wali Kota Binjai meminta seluruh pimpinan organisasi perangkat daerah meningkatkan pelayanan publik bagi warga.",
     "Ia juga meminta rumah sakit umum daerah membuka layanan pengaduan masyarakat secara langsung dan daring.",
 ]
@@ -56,14 +57,16 @@ def test_a_body_printed_twice_is_kept_once_and_the_headline_is_not_a_paragraph()
 def test_read_also_links_go_wherever_they_sit():
     body = ps(PARAS[0] + " Baca juga: Pemko Medan Tambah Pompa Air", PARAS[1]) \
         + "<p><strong>BACA JUGA:</strong> <a href='/x-y-z/'>Wali Kota Tinjau Banjir</a></p>" \
-        + "<div><b>LIHAT JUGA&nbsp;</b><a href='/x.html'>Yesus Disalibkan di Balai Kota Siantar</a></div>" + ps(PARAS[2])
+        + "<div><b>LIHAT JUGA&nbsp;</b><a href='/x.html'>Yesus Disalibkan di Balai Kota Siantar</a></div>" \
+        + ps(PARAS[2])
     a = extract(page(body), "https://x.id/a-b-c/")
     assert a.text == "\n\n".join(PARAS)
 
 
 def test_labels_counters_and_widgets_inside_the_body_go():
     body = ("<div class='td-a-rec'><span>- Advertisement -</span><img alt='spot_img' src='/a.jpg'></div>"
-            + ps(PARAS[0], "spot_img", "- Advertisement -", PARAS[1], "visibility 41", "Tinggalkan Balasan", PARAS[2])
+            + ps(PARAS[0], "spot_img", "- Advertisement -", PARAS[1], "visibility 41", "Tinggalkan Balasan",
+                 PARAS[2])
             + "<div class='jp-relatedposts'><h3>Berita Terkait</h3><a href='/a-b-c/'>Lain</a></div>")
     assert extract(page(body), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
 
@@ -87,7 +90,8 @@ def test_blogger_div_and_br_paragraphs_survive():
 
 
 def test_windows_1252_bytes_are_read_by_their_declared_charset():
-    html = page(ps(*PARAS, "“Pelayanan harus lebih cepat,” ujarnya.")).replace("charset='utf-8'", "charset='windows-1252'")
+    html = page(ps(*PARAS, "“Pelayanan harus lebih cepat,” ujarnya."))
+    html = html.replace("charset='utf-8'", "charset='windows-1252'")
     a = extract(html.encode("windows-1252"), "https://x.id/a-b-c/")
     assert "“Pelayanan harus lebih cepat,” ujarnya." in a.text
 
@@ -119,7 +123,8 @@ def test_listing_urls_are_rejected_even_when_the_page_looks_like_one_post():
 
 def test_metadata_wins_over_text_and_the_url_fills_in():
     head = ("<meta property='article:published_time' content='2025-08-25T10:15:00+07:00'>"
-            "<meta property='og:image' content='https://x.id/a.jpg'><meta property='article:tag' content='Pemko Binjai'>"
+            "<meta property='og:image' content='https://x.id/a.jpg'>"
+            "<meta property='article:tag' content='Pemko Binjai'>"
             "<meta property='article:tag' content='ASN'>")
     a = extract(page(ps(*PARAS), head=head), "https://x.id/2024/01/02/a-b-c/")
     assert a.published.isoformat() == "2025-08-25T10:15:00+07:00"
