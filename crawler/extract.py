@@ -104,7 +104,7 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Articl
         raise Rejected("listing-page")
     meta = metadata.read(tree)
     site_names = [meta.site_name] + ([outlet.name, outlet.host] if outlet else [])
-    title = metadata.clean_title(meta.title or meta.headline_h1, site_names)
+    title = metadata.clean_title(meta.title, site_names)
     if not title:
         raise Rejected("no-title")
     paragraphs = _body(tree, url, outlet.drop if outlet else ())

@@ -33,8 +33,6 @@ class PageMeta:
     image: str = ""
     tags: list[str] = field(default_factory=list)
     lang: str = ""
-    canonical: str = ""
-    og_type: str = ""
     meta_line: str = ""  # the header line near the headline where themes print date and author
 
 
@@ -44,8 +42,6 @@ def read(tree: etree._Element) -> PageMeta:
     props = _meta_tags(tree)
     ld = _json_ld_article(tree)
     meta.lang = (tree.get("lang") or props.get("og:locale", "")).split("-")[0].split("_")[0].lower()
-    meta.canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), "").strip()
-    meta.og_type = props.get("og:type", "")
     meta.site_name = props.get("og:site_name", "") or _ld_name(ld.get("publisher"))
     h1 = tree.xpath("//h1[contains(@class, 'title') or contains(@class, 'judul')] | //h1[@itemprop='headline']"
                     " | //*[contains(concat(' ', @class, ' '), ' post-title ')]"
