@@ -70,6 +70,10 @@ CREATE INDEX IF NOT EXISTS crawl_runs_outlet ON crawl_runs(outlet, started);
 """
 
 
+# Everything _article() reads, without the raw HTML blob.
+ARTICLE_COLUMNS = "url, outlet, title, text, published, modified, author, language, regions, image, tags"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -143,6 +147,12 @@ class Store:
         self.db.executemany("INSERT OR REPLACE INTO aliases (url, article_url) VALUES (?, ?)",
                             [(a, url) for a in set(aliases) if a != url])
 
+    def delete(self, url: str) -> bool:
+        """Forget an article (taken down at the source, or stored by mistake); the index follows on update."""
+        with self.db:
+            self.db.execute("DELETE FROM aliases WHERE article_url = ?", (url,))
+            return self.db.execute("DELETE FROM articles WHERE url = ?", (url,)).rowcount > 0
+
     def add_aliases(self, url: str, aliases: Iterable[str]) -> None:
         with self.db:
             self._add_aliases(url, aliases)
@@ -168,11 +178,25 @@ class Store:
         return _article(row) if row else None
 
     def articles(self, outlet: str | None = None) -> Iterator[Article]:
-        sql, args = "SELECT * FROM articles", ()
+        sql, args = f"SELECT {ARTICLE_COLUMNS} FROM articles", ()
         if outlet:
             sql, args = sql + " WHERE outlet = ?", (outlet,)
         for row in self.db.execute(sql + " ORDER BY url", args):
             yield _article(row)
+
+    def hashes(self) -> dict[str, str]:
+        """url -> content hash of every article: what the index compares itself against."""
+        return dict(self.db.execute("SELECT url, content_hash FROM articles"))
+
+    def articles_for(self, urls: Iterable[str], chunk: int = 500) -> Iterator[tuple[Article, str]]:
+        """The articles (with their content hash) for these URLs, in chunks to bound memory."""
+        urls = list(urls)
+        for i in range(0, len(urls), chunk):
+            part = urls[i:i + chunk]
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(f"SELECT {ARTICLE_COLUMNS}, content_hash FROM articles WHERE url IN ({marks})", part)
+            for row in rows:
+                yield _article(row), row["content_hash"]
 
     def raw_html(self, url: str) -> bytes | None:
         """The page as fetched, decoded by its charset and kept as UTF-8."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mirror.model import THEMES, WIB, MirrorArticle, SiteSpec
 from mirror.render import slugify
-from mirror.texts import Text, corpus_texts, seed_texts
+from mirror.texts import Text, corpus_texts, load_texts, seed_texts
 from warta.registry import load_registry
 
 SITES = Path(__file__).parent / "sites.toml"
@@ -34,6 +34,7 @@ class MirrorConfig:
     slow_seconds: float = 2.0
     huge_mb: int = 12
     use_corpus: bool = True
+    extra: str = ""  # a TOML file of more articles pinned to sites (seed_articles.toml's format), e.g. for tests
     gzip: bool = True  # compress responses for clients that accept gzip, as real servers do
     seed: int = 2025
 
@@ -61,14 +62,14 @@ def load_site_specs(registry: str | Path | None = None) -> list[SiteSpec]:
 
 def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
     rng = random.Random(config.seed)
-    seeds = {t.site: t for t in seed_texts()}
+    pinned = seed_texts() + (load_texts(Path(config.extra), "extra") if config.extra else ())
     corpus = list(corpus_texts()) if config.use_corpus else []
     rng.shuffle(corpus)
     pool = [p for t in (corpus or seed_texts()) for p in t.paragraphs if len(p.split()) >= 8]
     wanted = config.articles_per_site + config.reserve_per_site
     out = []
     for k, spec in enumerate(specs):
-        texts = [seeds[spec.id]] if spec.id in seeds else []
+        texts = [t for t in pinned if t.site == spec.id]
         texts += corpus[k::len(specs)][: wanted - len(texts)]
         while len(texts) < wanted:
             texts.append(_compose(rng, pool, f"{spec.id}-{len(texts)}"))
@@ -90,8 +91,8 @@ def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int
     """Give texts dates, numbers, slugs and paths; the newest `reserve` are dated after all the rest."""
     seconds = int((SPAN[1] - SPAN[0]).total_seconds())
     dated = [(t.published or SPAN[0] + timedelta(seconds=rng.randrange(seconds)), t) for t in texts]
-    seeds = [d for d in dated if d[1].key.startswith("seed-")]
-    rest = sorted((d for d in dated if not d[1].key.startswith("seed-")), key=lambda d: d[0])
+    seeds = [d for d in dated if d[1].site]  # pinned texts are always visible
+    rest = sorted((d for d in dated if not d[1].site), key=lambda d: d[0])
     visible, held = sorted(seeds + rest[: len(rest) - reserve], key=lambda d: d[0]), rest[len(rest) - reserve:]
     newest = visible[-1][0] if visible else SPAN[1]
     held = [(newest + timedelta(hours=3 * (i + 1), minutes=rng.randrange(60)), t) for i, (_, t) in enumerate(held)]

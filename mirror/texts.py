@@ -52,12 +52,19 @@ class Text:
 
 @lru_cache(maxsize=1)
 def seed_texts() -> tuple[Text, ...]:
-    data = tomllib.loads(SEEDS.read_text(encoding="utf-8"))
+    return load_texts(SEEDS, "seed")
+
+
+def load_texts(path: Path, prefix: str) -> tuple[Text, ...]:
+    """Articles pinned to a site, in seed_articles.toml's format (tests add their own this way)."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     return tuple(
-        Text(key=f"seed-{a['site']}", title=a["title"], paragraphs=tuple(a["paragraphs"]),
+        Text(key=f"{prefix}-{i}-{a['site']}", title=a["title"],
+             paragraphs=tuple(a["paragraphs"]),
              published=datetime.fromisoformat(a["published"]).astimezone(WIB), category=a["category"],
-             tags=tuple(a["tags"]), author=a["author"], image_caption=a["image_caption"], site=a["site"])
-        for a in data["article"]
+             tags=tuple(a.get("tags", ())), author=a.get("author", ""), image_caption=a.get("image_caption", ""),
+             site=a["site"])
+        for i, a in enumerate(data["article"])
     )
 
 

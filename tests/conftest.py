@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import http.client
-from dataclasses import dataclass
+import subprocess
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -43,3 +46,42 @@ def fetch(url: str, method: str = "GET", headers: dict | None = None, timeout: f
 def mirror():
     with Mirror(TEST_CONFIG) as m:
         yield m
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SEARCH_ARTICLES = Path(__file__).parent / "indexer" / "articles.toml"
+# The search tests' own articles beside a few of the mirror's usual ones on every site.
+SEARCH_CONFIG = replace(TEST_CONFIG, articles_per_site=6, reserve_per_site=2, extra=str(SEARCH_ARTICLES))
+
+
+def warta(*args: str, data: Path | None = None, timeout: float = 300, **popen) -> subprocess.CompletedProcess:
+    """Run the real `warta` command in a subprocess, as a user would."""
+    cmd = [sys.executable, "-m", "warta", *(["--data", str(data)] if data else []), *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, **popen)
+
+
+@dataclass
+class SearchData:
+    mirror: Mirror
+    data: Path
+    seeds: Path
+
+    @property
+    def index(self) -> Path:
+        return self.data / "index"
+
+    @property
+    def store(self) -> Path:
+        return self.data / "warta.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def search_data(tmp_path_factory):
+    """A mirror carrying tests/indexer/articles.toml, crawled and indexed by `warta crawl` and `warta index`."""
+    with Mirror(SEARCH_CONFIG) as mirror:
+        data = tmp_path_factory.mktemp("search")
+        seeds = mirror.write_seeds(data / "mirror.toml")
+        for step in (("crawl", "--seeds", str(seeds)), ("index", "--seeds", str(seeds))):
+            result = warta(*step, data=data)
+            assert result.returncode == 0, f"warta {step[0]} failed:\n{result.stdout}\n{result.stderr}"
+        yield SearchData(mirror, data, seeds)

@@ -7,15 +7,14 @@ Exit status: 0 success, 1 the job ran and failed, 2 bad usage or input, 3 the st
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from warta.paths import data_dir, store_path
+from warta.paths import data_dir, index_path, store_path
 from warta.registry import RegistryError, load_registry, select
 
 NOT_BUILT = {
-    "index": "issue 5 (Indonesian search index)",
-    "search": "issue 5 (Indonesian search index)",
     "serve": "issue 6 (the Flask front end)",
     "schedule": "issue 7 (scheduled crawls)",
 }
@@ -36,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("warta: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `warta search ... | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reextract", "re-run extraction over the raw HTML kept in the store", _reextract)
     p.add_argument("--outlet", action="append", metavar="ID", help="outlet id (repeatable; default: all)")
 
+    p = command("index", "bring the search index up to date with the store", _index)
+    p.add_argument("--rebuild", action="store_true",
+                   help="build a fresh index beside the live one and swap it in (search keeps answering)")
+
+    p = command("search", "search the index from the command line", _search)
+    p.add_argument("query", metavar="QUERY", help='words, "phrases", -exclusions, OR, title:word')
+    p.add_argument("--outlet", action="append", metavar="ID", help="only this outlet (repeatable)")
+    p.add_argument("--region", action="append", metavar="R", help="only this region (repeatable)")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="published on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="published on or before")
+    p.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--per-page", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="print the result as JSON (the web API's shape)")
+
     command("status", "per outlet: articles stored, newest article, last crawl", _status)
     command("outlets", "list the outlets of the registry", _outlets)
     for name, issue in NOT_BUILT.items():
@@ -96,6 +113,73 @@ def build_parser() -> argparse.ArgumentParser:
 def _not_built(args: argparse.Namespace) -> int:
     print(f"warta {args.command}: not built yet; it comes with {NOT_BUILT[args.command]}", file=sys.stderr)
     return 3
+
+
+def _index(args: argparse.Namespace) -> int:
+    from indexer.index import update
+    from indexer.lexicon import LexiconError
+
+    path = store_path(args.data)
+    if not path.exists():
+        print(f"warta index: no store at {path} yet; run 'warta crawl' first", file=sys.stderr)
+        return 1
+    names = {o.id: o.name for o in load_registry(getattr(args, "seeds", None))}
+    try:
+        report = update(index_path(args.data), path, names, rebuild=args.rebuild)
+    except LexiconError as exc:
+        print(f"warta index: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from indexer.index import IndexMissingError
+    from indexer.search import Searcher, SearchRequest
+    from indexer.serialize import result_json
+
+    try:
+        request = SearchRequest(
+            query=args.query, outlets=tuple(args.outlet or ()), regions=tuple(args.region or ()),
+            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
+            date_to=date.fromisoformat(args.date_to) if args.date_to else None,
+            sort=args.sort, page=args.page, per_page=args.per_page)
+        result = Searcher(index_path(args.data)).search(request)
+    except ValueError as exc:  # SearchError and bad dates
+        print(f"warta search: {exc}", file=sys.stderr)
+        return 2
+    except IndexMissingError as exc:
+        print(f"warta search: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        return 0
+    print(format_result(result))
+    return 0
+
+
+def format_result(result) -> str:
+    r = result.request
+    first = (r.page - 1) * r.per_page + 1
+    lines = [f"{result.total} articles for {r.query!r}"
+             + (f", {first}-{first + len(result.hits) - 1} shown" if result.hits else "")
+             + f" ({result.took_ms:.0f} ms)"]
+    if result.fallback:
+        lines.append(f"(query syntax not understood; searched the words: {result.parsed})")
+    if result.suggestion:
+        lines.append(f"Apakah maksud Anda: {result.suggestion}?")
+    for i, hit in enumerate(result.hits, first):
+        a = hit.article
+        when = a.published.strftime("%Y-%m-%d") if a.published else "undated"
+        lines += ["", f"{i:>3}. {hit.title.text()}", f"     {a.outlet_name} | {when} | {', '.join(a.regions)}",
+                  f"     {a.url}", f"     {hit.snippet.text()}"]
+    for facet, counts in result.facets.items():
+        if counts:
+            lines.append(f"\n{facet}: " + ", ".join(f"{c.label} ({c.count})" for c in counts[:10]))
+    return "\n".join(lines)
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -1,0 +1,228 @@
+"""The search index on disk: derived from the store, updated incrementally, rebuilt beside the live copy.
+
+Layout under the index directory:
+
+    CURRENT             the name of the live generation, replaced atomically (os.replace)
+    gen-<stamp>/        one Whoosh index + warta.json (its fingerprint)
+
+`update` compares the store's (url, content hash) pairs with the index's and writes only the difference,
+so running it twice does nothing the second time. Whoosh commits are atomic (a new TOC file), so a writer
+killed mid-update leaves the last committed index readable and the next update redoes the rest.
+`rebuild` writes a new generation while searchers keep reading the old one, then flips CURRENT.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from indexer.analysis import STEMS, load_stems, save_stems, stem_all, words
+from indexer.lexicon import Lexicon
+from indexer.lexicon import load as load_lexicon
+from indexer.schema import article_id, build_schema, document, fingerprint
+from indexer.store import Store
+
+log = logging.getLogger(__name__)
+
+STEMS_FILE = "stems.tsv"
+COMMIT_EVERY = 20_000  # documents per commit on big updates: a killed update loses at most this much work
+WRITER_MB = 256
+
+
+class IndexMissingError(RuntimeError):
+    """No index has been built yet (run `warta index`)."""
+
+
+@dataclass
+class IndexReport:
+    new: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    reason: str = ""
+    seconds: float = 0.0
+    generation: str = ""
+
+    def summary(self) -> str:
+        how = f"rebuilt ({self.reason})" if self.rebuilt else "updated"
+        return (f"index {how}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
+                f"{self.unchanged} unchanged in {self.seconds:.1f}s [{self.generation}]")
+
+
+def current_generation(root: Path) -> Path | None:
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = root / name
+    return gen if name and whoosh_index.exists_in(gen) else None
+
+
+def open_index(root: Path, lexicon: Lexicon | None = None) -> Index:
+    """The live index, read with this code's schema (not the pickled one), or IndexMissingError."""
+    gen = current_generation(Path(root))
+    if gen is None:
+        raise IndexMissingError(f"no search index at {root} yet; run 'warta index'")
+    return whoosh_index.open_dir(str(gen), schema=build_schema(lexicon))
+
+
+def stale_reason(root: Path, lexicon: Lexicon | None = None) -> str:
+    """Why the live index cannot be updated in place ('' if it can)."""
+    gen = current_generation(Path(root))
+    if gen is None:
+        return "no index yet"
+    try:
+        built = json.loads((gen / "warta.json").read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError):
+        return "index has no fingerprint"
+    wanted = fingerprint(lexicon)
+    return "" if built == wanted else f"schema or lexicon changed ({built} -> {wanted})"
+
+
+def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None, rebuild: bool = False,
+           lexicon: Lexicon | None = None, progress: Callable[[int], None] | None = None,
+           procs: int | None = None, commit_every: int = COMMIT_EVERY) -> IndexReport:
+    """Bring the index up to date with the store; rebuild when asked or when the schema changed."""
+    root, started = Path(root), time.monotonic()
+    lexicon = lexicon or load_lexicon()
+    procs = procs or min(2, os.cpu_count() or 1)
+    with _exclusive(root), Store(store_path) as store:
+        reason = "asked" if rebuild else stale_reason(root, lexicon)
+        live = current_generation(root)
+        if live:
+            load_stems(live / STEMS_FILE)
+        wanted = store.hashes()
+        if reason:
+            report = _rebuild(root, store, wanted, names or {}, lexicon, progress, procs)
+            report.reason = reason
+        else:
+            report = _update(root, store, wanted, names or {}, lexicon, progress, commit_every)
+    report.seconds = time.monotonic() - started
+    log.info(report.summary())
+    return report
+
+
+@contextmanager
+def _exclusive(root: Path):
+    """One writer at a time (a second `warta index` waits); the OS drops the lock if the process dies."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "update.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _indexed(ix: Index) -> dict[str, str]:
+    """id -> content hash of every live document, read from columns (no stored-field unpickling)."""
+    out = {}
+    with ix.reader() as reader:
+        ids, hashes = reader.column_reader("id"), reader.column_reader("hash")
+        for docnum in reader.all_doc_ids():
+            out[ids[docnum]] = hashes[docnum]
+    return out
+
+
+def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str, str], lexicon: Lexicon,
+            progress, commit_every: int) -> IndexReport:
+    gen = current_generation(root)
+    ix = open_index(root, lexicon)
+    have = _indexed(ix)
+    by_id = {article_id(url): url for url in wanted}
+    changed = [url for aid, url in by_id.items() if have.get(aid) != wanted[url]]
+    gone = [aid for aid in have if aid not in by_id]
+    report = IndexReport(generation=gen.name, unchanged=len(by_id) - len(changed), deleted=len(gone))
+    if not changed and not gone:
+        return report
+    writer, pending = ix.writer(limitmb=WRITER_MB), 0
+    for aid in gone:
+        writer.delete_by_term("id", aid)
+    for article, digest in store.articles_for(changed):
+        if article_id(article.url) in have:
+            writer.update_document(**document(article, digest, names.get(article.outlet, "")))
+            report.updated += 1
+        else:
+            writer.add_document(**document(article, digest, names.get(article.outlet, "")))
+            report.new += 1
+        pending += 1
+        if pending >= commit_every:
+            writer.commit()
+            writer, pending = ix.writer(limitmb=WRITER_MB), 0
+        if progress:
+            progress(report.new + report.updated)
+    writer.commit()
+    save_stems(gen / STEMS_FILE)
+    return report
+
+
+def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str, str], lexicon: Lexicon,
+             progress, procs: int) -> IndexReport:
+    root.mkdir(parents=True, exist_ok=True)
+    live = current_generation(root)
+    gen = root / f"gen-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    gen.mkdir()
+    ix = whoosh_index.create_in(str(gen), build_schema(lexicon))
+    report = IndexReport(rebuilt=True, generation=gen.name)
+    urls = sorted(wanted)
+    _warm_stems(store, urls, lexicon, procs)
+    # Forked writer processes inherit the warm STEMS cache; each writes its own segment.
+    writer = (ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True) if procs > 1
+              else ix.writer(limitmb=WRITER_MB))
+    for article, digest in store.articles_for(urls):
+        writer.add_document(**document(article, digest, names.get(article.outlet, "")))
+        report.new += 1
+        if progress:
+            progress(report.new)
+    writer.commit()
+    save_stems(gen / STEMS_FILE)
+    (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
+                                                "built": datetime.now(UTC).isoformat(timespec="seconds"),
+                                                "articles": report.new}), encoding="utf-8")
+    _point_to(root, gen)
+    _remove_old_generations(root, keep={gen.name, live.name if live else ""})
+    return report
+
+
+def _warm_stems(store: Store, urls: list[str], lexicon: Lexicon, procs: int) -> None:
+    """Stem every word the articles use that the cache lacks, on all cores, before indexing starts."""
+    vocabulary: set[str] = set()
+    for article, _ in store.articles_for(urls):
+        vocabulary |= words(article.title)
+        vocabulary |= words(article.text)
+    new = sorted(vocabulary.difference(STEMS))
+    if len(new) < 2000 or procs < 2:
+        stem_all(set(new), lexicon.unstemmed)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [set(new[i::procs * 4]) for i in range(procs * 4)]
+    with ProcessPoolExecutor(procs) as pool:
+        for stems in pool.map(stem_all, chunks, [lexicon.unstemmed] * len(chunks)):
+            STEMS.update(stems)
+
+
+def _point_to(root: Path, gen: Path) -> None:
+    tmp = root / "CURRENT.tmp"
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    os.replace(tmp, root / "CURRENT")
+
+
+def _remove_old_generations(root: Path, keep: set[str]) -> None:
+    """Drop generations older than the one just replaced (kept a cycle so open searchers finish)."""
+    for path in root.glob("gen-*"):
+        if path.is_dir() and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,106 @@
+"""Turning what a user typed into a Whoosh query: words, "phrases", -exclusions, OR, title: searches.
+
+Users paste headlines, half-closed quotes and stray brackets; none of that may become an error page.
+A query the parser rejects (or reduces to nothing) is retried as its plain words. Wildcards, ranges
+and `*:*` are left out of the syntax: they enumerate the whole vocabulary and buy little in news search.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from whoosh import qparser
+from whoosh.fields import Schema
+from whoosh.query import AndNot, NullQuery, Query
+from whoosh.query import Not as NotQuery
+
+from indexer.lexicon import Lexicon
+
+MAX_QUERY_CHARS = 300
+SEARCH_FIELDS = ("title", "body")
+FIELD_BOOSTS = {"title": 2.5, "body": 1.0}
+_WORD = re.compile(r"\w+(?:-\w+)*")
+
+
+class QueryError(ValueError):
+    """A query warta will not run (too long, empty); the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    query: Query
+    text: str  # what was parsed, after multi-word forms were joined
+    fallback: bool  # True when the syntax was dropped and the query run as plain words
+
+
+class QueryParser:
+    def __init__(self, schema: Schema, lexicon: Lexicon):
+        self.schema = schema
+        self._forms = _form_pattern(lexicon)
+        self._syntax = self._parser(syntax=True)
+        self._plain = self._parser(syntax=False)
+
+    def _parser(self, syntax: bool) -> qparser.QueryParser:
+        if syntax:
+            parser = qparser.MultifieldParser(list(SEARCH_FIELDS), self.schema, fieldboosts=FIELD_BOOSTS,
+                                              group=qparser.AndGroup)
+            for plugin in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.EveryPlugin, qparser.BoostPlugin):
+                parser.remove_plugin_class(plugin)
+            parser.add_plugin(qparser.PlusMinusPlugin())
+            return parser
+        return qparser.MultifieldParser(list(SEARCH_FIELDS), self.schema, fieldboosts=FIELD_BOOSTS,
+                                        group=qparser.AndGroup,
+                                        plugins=[qparser.WhitespacePlugin()])
+
+    def parse(self, text: str) -> ParsedQuery:
+        text = " ".join(text.split())
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        if not _WORD.search(text):
+            raise QueryError("query has no words to search for")
+        if not _has_positive_words(text):
+            raise QueryError("query only excludes words (-word); add a word to look for")
+        joined = self.join_forms(text)
+        try:
+            query = self._syntax.parse(joined)
+        except Exception:  # noqa: BLE001 - any parser failure means: run the plain words instead
+            query = NullQuery
+        if query is not NullQuery and any(positive_terms(query)):
+            return ParsedQuery(query, joined, False)
+        words = " ".join(_WORD.findall(joined))
+        return ParsedQuery(self._plain.parse(words), words, True)
+
+    def join_forms(self, text: str) -> str:
+        """`wali kota` -> `walikota`: the parser splits words before analysis sees them together."""
+        if self._forms is None:
+            return text
+        return self._forms[0].sub(lambda m: self._forms[1][" ".join(m.group(0).lower().split())], text)
+
+
+def _form_pattern(lexicon: Lexicon) -> tuple[re.Pattern, dict[str, str]] | None:
+    forms = lexicon.multiword_forms()
+    if not forms:
+        return None
+    alternatives = sorted(forms, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in form.split()) for form in alternatives)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), forms
+
+
+def _has_positive_words(text: str) -> bool:
+    return any(not w.startswith("-") and _WORD.search(w) for w in text.split())
+
+
+def positive_terms(query: Query) -> Iterator[tuple[str, str]]:
+    """(field, term) pairs the query looks for; excluded words are not among them (nor highlighted)."""
+    if isinstance(query, NotQuery):
+        return
+    if isinstance(query, AndNot):
+        yield from positive_terms(query.a)
+        return
+    if query.is_leaf():
+        yield from query.terms(phrases=True)
+        return
+    for child in query.children():
+        yield from positive_terms(child)

@@ -1,0 +1,84 @@
+"""The Whoosh schema: what is searchable, what is filterable, and what a hit can show without the store.
+
+The fingerprint names everything that changes how a stored article becomes index terms (this schema's
+version and the lexicon file). An index built under another fingerprint is rebuilt, not read wrongly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from whoosh.analysis import RegexTokenizer
+from whoosh.analysis.filters import LowercaseFilter
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import indonesian_analyzer
+from indexer.lexicon import Lexicon
+from indexer.lexicon import load as load_lexicon
+from indexer.records import Article
+
+SCHEMA_VERSION = 1  # bump when fields or analysis code change meaning
+
+
+def article_id(url: str) -> str:
+    """A short stable id for URLs in links and the API; the URL itself stays the store's key."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def build_schema(lexicon: Lexicon | None = None) -> Schema:
+    analyzer = indonesian_analyzer(lexicon or load_lexicon())
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        url=ID(stored=True),
+        hash=ID(sortable=True),  # the store's content hash: what `warta index` compares to find changes
+        outlet=ID(stored=True),
+        outlet_name=STORED(),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        author=TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), stored=True),
+        regions=KEYWORD(stored=True, commas=True, scorable=False),
+        published=DATETIME(stored=True, sortable=True),
+        year=ID(),
+    )
+
+
+def fingerprint(lexicon: Lexicon | None = None) -> str:
+    return f"v{SCHEMA_VERSION}-{(lexicon or load_lexicon()).digest}"
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """An article as the index holds it: everything a result page or the article view shows."""
+
+    id: str
+    url: str
+    outlet: str
+    outlet_name: str
+    title: str
+    body: str
+    author: str
+    regions: tuple[str, ...]
+    published: datetime | None
+
+    @classmethod
+    def from_stored(cls, fields: dict) -> IndexedArticle:
+        return cls(id=fields["id"], url=fields["url"], outlet=fields["outlet"],
+                   outlet_name=fields.get("outlet_name") or fields["outlet"], title=fields.get("title", ""),
+                   body=fields.get("body", ""), author=fields.get("author", ""),
+                   regions=tuple(r for r in fields.get("regions", "").split(",") if r),
+                   published=fields.get("published"))
+
+
+def document(article: Article, digest: str, outlet_name: str = "") -> dict:
+    """The Whoosh document for one stored article."""
+    published = article.published.replace(tzinfo=None) if article.published else None  # Whoosh: naive UTC
+    if article.published and article.published.utcoffset():
+        published = (article.published - article.published.utcoffset()).replace(tzinfo=None)
+    doc = dict(id=article_id(article.url), url=article.url, hash=digest, outlet=article.outlet,
+               outlet_name=outlet_name or article.outlet, title=article.title, body=article.text,
+               author=article.author, regions=",".join(r.replace(",", " ") for r in article.regions))
+    if published:
+        doc.update(published=published, year=str(article.published.year))  # the year as the outlet dated it
+    return doc

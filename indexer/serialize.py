@@ -1,0 +1,56 @@
+"""Search results and articles as JSON-ready dicts: the one shape `warta search --json` and the web API share.
+
+Dates are given in WIB (UTC+7), the time zone the outlets write in; the snippet is HTML in which the
+crawled text is escaped and `<mark>` tags show what the query matched.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from indexer.schema import IndexedArticle
+from indexer.search import SearchResult
+
+WIB = timezone(timedelta(hours=7), "WIB")
+
+
+def local_time(published: datetime | None) -> datetime | None:
+    """Stored times are naive UTC; readers want the outlet's wall clock."""
+    return published.replace(tzinfo=UTC).astimezone(WIB) if published else None
+
+
+def _iso(published: datetime | None) -> str | None:
+    when = local_time(published)
+    return when.isoformat() if when else None
+
+
+def hit_json(article: IndexedArticle, snippet_html: str) -> dict:
+    return {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
+            "outlet_name": article.outlet_name, "published": _iso(article.published),
+            "regions": list(article.regions), "snippet": snippet_html}
+
+
+def result_json(result: SearchResult) -> dict:
+    r = result.request
+    return {
+        "query": r.query,
+        "total": result.total,
+        "page": r.page,
+        "per_page": r.per_page,
+        "took_ms": round(result.took_ms, 1),
+        "hits": [{**hit_json(h.article, h.snippet.html()), "title_html": h.title.html()} for h in result.hits],
+        "facets": {name: [{"value": c.value, "label": c.label, "count": c.count} for c in counts]
+                   for name, counts in result.facets.items()},
+        "suggestion": result.suggestion,
+        "sort": r.sort,
+        "filters": {"outlet": list(r.outlets), "region": list(r.regions),
+                    "from": r.date_from.isoformat() if r.date_from else None,
+                    "to": r.date_to.isoformat() if r.date_to else None},
+        "fallback": result.fallback,
+    }
+
+
+def article_json(article: IndexedArticle) -> dict:
+    return {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
+            "outlet_name": article.outlet_name, "published": _iso(article.published), "author": article.author,
+            "regions": list(article.regions), "text": article.body}

@@ -1,0 +1,143 @@
+"""`warta index`: incremental and idempotent, rebuilt beside the live index, safe to kill."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer.index import _indexed, current_generation, open_index, stale_reason, update
+from indexer.lexicon import load, parse
+from indexer.search import Searcher, SearchRequest
+from indexer.store import Store
+from tests.conftest import ROOT, warta
+
+
+@pytest.fixture
+def data(search_data, tmp_path) -> Path:
+    """A private copy of the crawled store, so each test can change it."""
+    src = sqlite3.connect(search_data.store)
+    dst = sqlite3.connect(tmp_path / "warta.sqlite3")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return tmp_path
+
+
+def in_sync(data: Path) -> bool:
+    """Every stored article is in the index with its current content, and nothing else is."""
+    with Store(data / "warta.sqlite3") as store:
+        wanted = store.hashes()
+    from indexer.schema import article_id
+    return _indexed(open_index(data / "index")) == {article_id(u): h for u, h in wanted.items()}
+
+
+def count_titles(data: Path, query: str) -> set[str]:
+    return {h.article.title for h in Searcher(data / "index").search(SearchRequest(query, per_page=50)).hits}
+
+
+def test_index_command_is_incremental_and_idempotent(data):
+    first = warta("index", data=data)
+    assert first.returncode == 0, first.stderr
+    assert "rebuilt (no index yet)" in first.stdout
+    again = warta("index", data=data)
+    assert again.returncode == 0
+    assert "updated: 0 new, 0 updated, 0 deleted" in again.stdout
+    assert in_sync(data)
+
+
+def test_new_changed_and_deleted_articles_reach_the_index(data):
+    update(data / "index", data / "warta.sqlite3")
+    with Store(data / "warta.sqlite3") as store:
+        articles = list(store.articles())
+        changed, gone = articles[0], articles[1]
+        store.save(replace(changed, text=changed.text + "\n\nTambahan: warga Kelurahan Zamrudindah mengungsi."))
+        store.delete(gone.url)
+        store.save(replace(articles[2], url=articles[2].url + "-baru", title="Berita Baru Kelurahan Safirjaya"))
+    report = update(data / "index", data / "warta.sqlite3")
+    assert (report.new, report.updated, report.deleted, report.rebuilt) == (1, 1, 1, False)
+    assert count_titles(data, "zamrudindah") == {changed.title}
+    assert count_titles(data, "safirjaya") == {"Berita Baru Kelurahan Safirjaya"}
+    assert Searcher(data / "index").article(__import__("indexer.schema").schema.article_id(gone.url)) is None
+    assert in_sync(data)
+
+
+def test_rebuild_swaps_in_a_new_generation_while_search_keeps_answering(data):
+    update(data / "index", data / "warta.sqlite3")
+    before = current_generation(data / "index")
+    searcher = Searcher(data / "index")
+    expected = searcher.search(SearchRequest("kota")).total
+    errors, answers, done = [], [], threading.Event()
+
+    def keep_searching():
+        while not done.is_set():
+            try:
+                answers.append(searcher.search(SearchRequest("kota")).total)
+            except Exception as exc:  # noqa: BLE001 - the test reports any failure
+                errors.append(exc)
+
+    thread = threading.Thread(target=keep_searching)
+    thread.start()
+    try:
+        result = warta("index", "--rebuild", data=data)
+    finally:
+        done.set()
+        thread.join()
+    assert result.returncode == 0 and "rebuilt (asked)" in result.stdout
+    assert current_generation(data / "index") != before
+    assert not errors and answers and set(answers) == {expected}
+    assert searcher.search(SearchRequest("kota")).total == expected  # reopened on the new generation
+    assert in_sync(data)
+
+
+def test_a_lexicon_or_schema_change_triggers_a_rebuild(data):
+    update(data / "index", data / "warta.sqlite3")
+    assert stale_reason(data / "index") == ""
+    richer = parse(load().path.read_text(encoding="utf-8") + '\n[test]\nzamrud = ["safir"]\n')
+    assert "lexicon changed" in stale_reason(data / "index", richer)
+    report = update(data / "index", data / "warta.sqlite3", lexicon=richer)
+    assert report.rebuilt and "lexicon changed" in report.reason
+    # an index written by another schema version is rebuilt, not read wrongly
+    meta = current_generation(data / "index") / "warta.json"
+    meta.write_text(json.dumps({"fingerprint": "v0-old"}), encoding="utf-8")
+    report = update(data / "index", data / "warta.sqlite3")
+    assert report.rebuilt and "v0-old" in report.reason
+    assert in_sync(data)
+
+
+KILL_AFTER = """
+import os, sys
+from indexer.index import update
+update(sys.argv[1], sys.argv[2], commit_every=5,
+       progress=lambda n: n == 12 and os.kill(os.getpid(), 9))
+"""
+
+
+def test_a_writer_killed_mid_update_leaves_a_usable_index_and_the_next_update_finishes(data):
+    update(data / "index", data / "warta.sqlite3")
+    with Store(data / "warta.sqlite3") as store:
+        for a in list(store.articles()):
+            store.save(replace(a, text=a.text + "\n\nPembaruan: Kelurahan Intansari."))
+        total = store.count()
+    killed = subprocess.run([sys.executable, "-c", KILL_AFTER, str(data / "index"), str(data / "warta.sqlite3")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9
+    halfway = Searcher(data / "index").search(SearchRequest("intansari", per_page=50)).total
+    assert 10 <= halfway < total  # two commits of five landed; the rest did not
+    result = warta("index", data=data)  # the OS released the lock; nothing is stuck
+    assert result.returncode == 0, result.stderr
+    assert Searcher(data / "index").search(SearchRequest("intansari", per_page=50)).total == total
+    assert in_sync(data)
+
+
+def test_index_without_a_store_and_search_without_an_index_say_what_to_do(tmp_path):
+    result = warta("index", data=tmp_path)
+    assert result.returncode == 1 and "warta crawl" in result.stderr
+    result = warta("search", "banjir", data=tmp_path)
+    assert result.returncode == 1 and "warta index" in result.stderr
