@@ -177,6 +177,12 @@ class Searcher:
     def doc_count(self) -> int:
         return self.catalog().n_docs
 
+    def outlet_counts(self) -> dict[str, int]:
+        """Articles in the index per outlet id."""
+        catalog = self.catalog()
+        return {value: int(np.count_nonzero(catalog.masks["outlet"][key] & catalog.live))
+                for key, (value, _) in catalog.labels["outlet"].items()}
+
     def generation(self) -> str | None:
         gen = current_generation(self.root)
         return gen.name if gen else None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import http.client
+import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,3 +88,40 @@ def search_data(tmp_path_factory):
             result = warta(*step, data=data)
             assert result.returncode == 0, f"warta {step[0]} failed:\n{result.stdout}\n{result.stderr}"
         yield SearchData(mirror, data, seeds)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def warta_server(data: Path, seeds: Path | None = None):
+    """`warta serve` in a subprocess (waitress, as in production) on a free port; yields its base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "warta", "--data", str(data), "serve", "--port", str(port),
+           *(["--seeds", str(seeds)] if seeds else [])]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"warta serve did not start: {proc.communicate()[1][-2000:]}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def web(search_data):
+    """The search server over the crawled and indexed mirror articles."""
+    with warta_server(search_data.data, search_data.seeds) as base:
+        yield base

@@ -15,7 +15,6 @@ from warta.paths import data_dir, index_path, store_path
 from warta.registry import RegistryError, load_registry, select
 
 NOT_BUILT = {
-    "serve": "issue 6 (the Flask front end)",
     "schedule": "issue 7 (scheduled crawls)",
 }
 
@@ -102,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the result as JSON (the web API's shape)")
 
+    p = command("serve", "serve search in the browser and as JSON (read-only)", _serve)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+
     command("status", "per outlet: articles stored, newest article, last crawl", _status)
     command("outlets", "list the outlets of the registry", _outlets)
     for name, issue in NOT_BUILT.items():
@@ -180,6 +184,15 @@ def format_result(result) -> str:
         if counts:
             lines.append(f"\n{facet}: " + ", ".join(f"{c.label} ({c.count})" for c in counts[:10]))
     return "\n".join(lines)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from search_web.serve import serve
+
+    print(f"warta: serving search on http://{args.host}:{args.port}/ (data {args.data}); Ctrl-C to stop",
+          flush=True)
+    serve(args.data, getattr(args, "seeds", None), args.host, args.port, args.threads)
+    return 0
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -1,0 +1,85 @@
+"""The JSON API: the same search as the page, as data. Errors are JSON too, never an HTML traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.index import IndexMissingError
+from indexer.search import SearchError
+from indexer.serialize import article_json, result_json
+from search_web.common import outlets, searcher
+from search_web.openapi import document
+from search_web.params import ParamError, search_request
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+log = logging.getLogger(__name__)
+
+
+def error(status: int, message: str):
+    names = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error",
+             503: "Service Unavailable"}
+    response = jsonify({"status": status, "error": names.get(status, "Error"), "message": message})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(ParamError)
+@bp.errorhandler(SearchError)
+def _bad_request(exc):
+    return error(400, str(exc))
+
+
+@bp.errorhandler(IndexMissingError)
+def _no_index(exc):
+    return error(503, str(exc))
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    return error(exc.code or 500, exc.description or exc.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception):
+    log.exception("API request failed: %s", request.full_path)
+    return error(500, "internal error; it has been logged")
+
+
+@bp.get("/search")
+def search():
+    req = search_request(request.args)
+    if not req.query:
+        raise ParamError("'q' is required: the words to search for")
+    return jsonify(result_json(searcher().search(req)))
+
+
+@bp.get("/articles/<article_id>")
+def article(article_id: str):
+    found = searcher().article(article_id)
+    if found is None:
+        return error(404, f"no article with id {article_id[:40]!r}")
+    return jsonify(article_json(found))
+
+
+@bp.get("/outlets")
+def outlet_list():
+    try:
+        counts = searcher().outlet_counts()
+    except IndexMissingError:
+        counts = {}
+    return jsonify({"outlets": [
+        {"id": o.id, "name": o.name, "url": o.url, "platform": o.platform, "regions": list(o.regions),
+         "articles": counts.get(o.id, 0)} for o in outlets()]})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/<path:anything>")
+def _unknown(anything: str):
+    return error(404, f"no API endpoint /api/{anything[:60]}")

@@ -1,0 +1,125 @@
+"""The OpenAPI 3.1 description of the JSON API. Tests validate real responses against these schemas,
+so the document cannot drift from what the endpoints return."""
+
+from __future__ import annotations
+
+from indexer.search import MAX_PER_PAGE, SORTS
+
+_STR = {"type": "string"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_DATE = {"type": ["string", "null"], "format": "date-time",
+         "description": "ISO 8601 in WIB (UTC+07:00); null when the outlet gave no date"}
+
+HIT = {
+    "type": "object",
+    "required": ["id", "url", "title", "outlet", "outlet_name", "published", "regions", "snippet"],
+    "properties": {
+        "id": {"type": "string", "description": "warta's id of the article (see /api/articles/{id})"},
+        "url": {"type": "string", "description": "the article on its outlet"},
+        "title": {"type": "string", "description": "plain text as the outlet wrote it; escape it to show it"},
+        "title_html": {"type": "string", "description": "the title, escaped, with matched words in <mark>"},
+        "outlet": {"type": "string"},
+        "outlet_name": {"type": "string"},
+        "published": _DATE,
+        "regions": {"type": "array", "items": _STR},
+        "snippet": {"type": "string",
+                    "description": "HTML: escaped article text, matched words (stems included) in <mark>"},
+    },
+}
+FACET = {"type": "array", "items": {
+    "type": "object", "required": ["value", "label", "count"],
+    "properties": {"value": _STR, "label": _STR, "count": {"type": "integer", "minimum": 1}}}}
+SEARCH = {
+    "type": "object",
+    "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
+    "properties": {
+        "query": _STR,
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "took_ms": {"type": "number", "minimum": 0},
+        "hits": {"type": "array", "items": HIT},
+        "facets": {"type": "object", "required": ["outlet", "region", "year"],
+                   "properties": {"outlet": FACET, "region": FACET, "year": FACET},
+                   "description": "counts per value; each facet is counted as if its own filter were off"},
+        "suggestion": {**_NULLABLE_STR, "description": "a corrected query built from indexed words, or null"},
+        "sort": {"enum": list(SORTS)},
+        "filters": {"type": "object"},
+        "fallback": {"type": "boolean",
+                     "description": "true when the query syntax could not be used and its words were searched"},
+    },
+}
+ARTICLE = {
+    "type": "object",
+    "required": ["id", "url", "title", "outlet", "outlet_name", "published", "author", "regions", "text"],
+    "properties": {
+        "id": _STR, "url": _STR, "title": _STR, "outlet": _STR, "outlet_name": _STR, "published": _DATE,
+        "author": _STR, "regions": {"type": "array", "items": _STR},
+        "text": {"type": "string", "description": "the extracted body, paragraphs separated by blank lines"},
+    },
+}
+OUTLETS = {
+    "type": "object", "required": ["outlets"],
+    "properties": {"outlets": {"type": "array", "items": {
+        "type": "object", "required": ["id", "name", "url", "platform", "regions", "articles"],
+        "properties": {"id": _STR, "name": _STR, "url": _STR, "platform": _STR,
+                       "regions": {"type": "array", "items": _STR}, "articles": {"type": "integer", "minimum": 0}},
+    }}},
+}
+ERROR = {
+    "type": "object", "required": ["status", "error", "message"],
+    "properties": {"status": {"type": "integer"}, "error": _STR, "message": _STR},
+}
+
+
+def _param(name: str, description: str, schema: dict, required: bool = False, many: bool = False) -> dict:
+    p = {"name": name, "in": "query", "required": required, "description": description,
+         "schema": {"type": "array", "items": schema} if many else schema}
+    if many:
+        p.update(style="form", explode=True)
+    return p
+
+
+def _responses(ok: dict, *errors: int) -> dict:
+    out = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}}
+    for code in errors:
+        out[str(code)] = {"description": {400: "bad parameter", 404: "not found",
+                                          503: "no search index yet"}[code],
+                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return out
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "warta search API", "version": "1",
+                 "description": "Search Indonesian regional-government news. Read-only; GET only."},
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search articles",
+                "parameters": [
+                    _param("q", 'words, "phrases", -exclusions, OR, title:word (at most 300 characters)', _STR,
+                           required=True),
+                    _param("outlet", "only these outlets (ids; repeat or comma-separate)", _STR, many=True),
+                    _param("region", "only these regions (repeat or comma-separate)", _STR, many=True),
+                    _param("from", "published on or after (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+                    _param("to", "published on or before (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+                    _param("sort", "order of hits", {"enum": list(SORTS), "default": "relevance"}),
+                    _param("page", "page number; page * per_page at most 1000", {"type": "integer", "minimum": 1}),
+                    _param("per_page", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+                ],
+                "responses": _responses({"$ref": "#/components/schemas/SearchResult"}, 400, 503),
+            }},
+            "/api/articles/{id}": {"get": {
+                "summary": "warta's clean copy of one article",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                "responses": _responses({"$ref": "#/components/schemas/Article"}, 404, 503),
+            }},
+            "/api/outlets": {"get": {
+                "summary": "The outlets warta crawls, with articles in the index",
+                "responses": _responses({"$ref": "#/components/schemas/Outlets"}),
+            }},
+        },
+        "components": {"schemas": {"SearchResult": SEARCH, "Hit": HIT, "Article": ARTICLE, "Outlets": OUTLETS,
+                                   "Error": ERROR}},
+    }

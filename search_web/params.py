@@ -1,0 +1,76 @@
+"""Query-string parameters -> a SearchRequest, with messages a person can act on.
+
+The HTML page and the JSON API read the same parameters (q, outlet, region, from, to, sort, page,
+per_page), so a search URL can move between them by changing only the path.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
+
+DEFAULT_PER_PAGE = 10
+
+
+class ParamError(ValueError):
+    """A bad parameter: HTTP 400 with this message."""
+
+
+def _many(args: MultiDict, name: str) -> tuple[str, ...]:
+    """Repeated (outlet=a&outlet=b) or comma-separated (outlet=a,b) values, blanks dropped."""
+    values = [v.strip() for raw in args.getlist(name) for v in raw.split(",")]
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _date(args: MultiDict, name: str) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ParamError(f"'{name}' must be a date written YYYY-MM-DD, not {raw[:40]!r}") from None
+
+
+def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParamError(f"'{name}' must be a whole number, not {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ParamError(f"'{name}' must be between {low} and {high}")
+    return value
+
+
+def search_request(args: MultiDict) -> SearchRequest:
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        raise ParamError(f"'sort' must be one of {', '.join(SORTS)}")
+    return SearchRequest(
+        query=(args.get("q") or "").strip(),
+        outlets=_many(args, "outlet"),
+        regions=_many(args, "region"),
+        date_from=_date(args, "from"),
+        date_to=_date(args, "to"),
+        sort=sort,
+        page=_int(args, "page", 1, 1, 10_000),
+        per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )
+
+
+def to_args(request: SearchRequest, **changes) -> dict:
+    """The query-string parameters of a request, with changes; defaults are left out to keep URLs short."""
+    values = {"q": request.query, "outlet": list(request.outlets), "region": list(request.regions),
+              "from": request.date_from.isoformat() if request.date_from else None,
+              "to": request.date_to.isoformat() if request.date_to else None,
+              "sort": None if request.sort == "relevance" else request.sort,
+              "page": request.page if request.page > 1 else None,
+              "per_page": None if request.per_page == DEFAULT_PER_PAGE else request.per_page}
+    values.update(changes)
+    return {k: v for k, v in values.items() if v not in (None, "", [], ())}
