@@ -53,7 +53,7 @@ QUERIES: list[tuple[str, dict]] = [
     ("pendidikan sekolah", {"sort": "newest"}),
     ("utang negara", {"sort": "oldest"}),
     ("banjir", {"outlets": ("waspada",)}),
-    ("pajak", {"regions": ("Sumatera Utara",)}),
+    ("pajak", {"regions": ("Provinsi Sumatera Utara",)}),
     ("mahasiswa demo", {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}),
     ("polusi udara jakarta", {"sort": "newest", "outlets": ("tri3news", "sumutpos")}),
     ("pelayann", {}),  # misspelt: exercises the suggestion

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -15,6 +15,7 @@ from crawler import settings as default_settings
 from crawler.spiders.outlet import OutletSpider
 from indexer.records import CrawlRun
 from indexer.store import Store
+from warta.locks import OutletLock
 from warta.registry import Outlet
 
 
@@ -33,8 +34,25 @@ def scrapy_settings(store: Path, log_level: str = "WARNING", **overrides) -> Set
 
 def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, limit: int | None = None,
           refresh: bool = False, log_level: str = "WARNING", **overrides) -> list[CrawlRun]:
-    """Crawl the outlets concurrently; blocks until all are done. Returns the runs it recorded."""
+    """Crawl the outlets concurrently; blocks until all are done. Returns the runs it recorded.
+
+    An outlet another process is crawling (its lock is held) is not crawled; its run says "skipped".
+    """
     Store(store).close()  # create the schema before several crawlers open it at once
+    locks = {o.id: OutletLock(Path(store).parent, o.id) for o in outlets}
+    skipped = [o for o in outlets if not locks[o.id].acquire()]
+    outlets = [o for o in outlets if o not in skipped]
+    try:
+        runs = _crawl(outlets, store, since, limit, refresh, log_level, **overrides) if outlets else []
+    finally:
+        for lock in locks.values():
+            lock.release()
+    now = datetime.now(UTC)
+    return runs + [CrawlRun(outlet=o.id, started=now, finished=now, result="skipped",
+                            error="another process is crawling this outlet") for o in skipped]
+
+
+def _crawl(outlets: list[Outlet], store: Path, since, limit, refresh, log_level, **overrides) -> list[CrawlRun]:
     process = CrawlerProcess(scrapy_settings(store, log_level, **overrides))
     if log_level.upper() != "DEBUG":
         # Give-ups and size limits are counted in the run record and the summary table; a line each is noise.

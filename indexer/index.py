@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index
 
 from indexer.analysis import STEMS, load_stems, save_stems, stem_all, words
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 STEMS_FILE = "stems.tsv"
 COMMIT_EVERY = 20_000  # documents per commit on big updates: a killed update loses at most this much work
+BATCH_SEGMENT = 5000  # documents per writer process and segment in a rebuild
+CODEC_COMPRESSION = 1  # zlib level for posting blocks: as small as Whoosh's default 3 here, cheaper to write
 WRITER_MB = 256
 
 
@@ -117,14 +120,17 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
 
 @contextmanager
 def _exclusive(root: Path):
-    """One writer at a time (a second `warta index` waits); the OS drops the lock if the process dies."""
+    """One writer at a time (a second `warta index` waits); the OS drops the lock if the process dies.
+
+    A POSIX lock (lockf), so the forked writer processes do not inherit it and cannot outlive it.
+    """
     root.mkdir(parents=True, exist_ok=True)
     with open(root / "update.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        fcntl.lockf(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
 
 
 def _indexed(ix: Index) -> dict[str, str]:
@@ -179,15 +185,25 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     report = IndexReport(rebuilt=True, generation=gen.name)
     urls = sorted(wanted)
     _warm_stems(store, urls, lexicon, procs)
-    # Forked writer processes inherit the warm STEMS cache; each writes its own segment.
-    writer = (ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True) if procs > 1
-              else ix.writer(limitmb=WRITER_MB))
+    # Forked writer processes inherit the warm STEMS cache; each writes its own segment. Whoosh's cost per
+    # document grows with the size of a writer's in-memory pool, so big builds commit in batches
+    # (BATCH_SEGMENT documents per process) and leave the segments unmerged.
+    def new_writer():
+        codec = W3Codec(compression=CODEC_COMPRESSION)
+        if procs > 1:
+            return ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True, codec=codec)
+        return ix.writer(limitmb=WRITER_MB, codec=codec)
+
+    writer = new_writer()
     for article, digest in store.articles_for(urls):
         writer.add_document(**document(article, digest, names.get(article.outlet, "")))
         report.new += 1
         if progress:
             progress(report.new)
-    writer.commit()
+        if report.new % (BATCH_SEGMENT * procs) == 0:
+            writer.commit(merge=False)
+            writer = new_writer()
+    writer.commit(merge=False)
     save_stems(gen / STEMS_FILE)
     (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
                                                 "built": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -199,20 +215,28 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
 
 def _warm_stems(store: Store, urls: list[str], lexicon: Lexicon, procs: int) -> None:
     """Stem every word the articles use that the cache lacks, on all cores, before indexing starts."""
-    vocabulary: set[str] = set()
-    for article, _ in store.articles_for(urls):
-        vocabulary |= words(article.title)
-        vocabulary |= words(article.text)
-    new = sorted(vocabulary.difference(STEMS))
-    if len(new) < 2000 or procs < 2:
-        stem_all(set(new), lexicon.unstemmed)
+    if procs < 2 or len(urls) < 1000:
+        vocabulary = _vocabulary(store.path, urls)
+        stem_all(vocabulary.difference(STEMS), lexicon.unstemmed)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [set(new[i::procs * 4]) for i in range(procs * 4)]
     with ProcessPoolExecutor(procs) as pool:
+        vocabulary = set().union(*pool.map(_vocabulary, [store.path] * procs, [urls[i::procs] for i in range(procs)]))
+        new = sorted(vocabulary.difference(STEMS))
+        chunks = [set(new[i::procs * 4]) for i in range(procs * 4)]
         for stems in pool.map(stem_all, chunks, [lexicon.unstemmed] * len(chunks)):
             STEMS.update(stems)
+
+
+def _vocabulary(store_path: Path, urls: list[str]) -> set[str]:
+    """The distinct words of these articles (a worker-pool task: it reads the store itself)."""
+    vocabulary: set[str] = set()
+    with Store(store_path, readonly=True) as store:
+        for article, _ in store.articles_for(urls):
+            vocabulary |= words(article.title)
+            vocabulary |= words(article.text)
+    return vocabulary
 
 
 def _point_to(root: Path, gen: Path) -> None:

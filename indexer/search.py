@@ -1,12 +1,13 @@
 """The one search function both front ends call: request in, SearchResult out.
 
-What makes it fast on a 100,000-article Whoosh index (see BENCHMARKS.md):
-- Facet values (outlet, region, year) and publication dates are read once per index generation into
-  docnum sets and arrays (`Catalog`); filtering and facet counting are then set intersections, with no
-  scoring and no Whoosh collector in the loop.
-- The matching documents are enumerated once (unscored) for the total and the facets; scoring runs
-  through Whoosh's top-k collector with the filter set, so it can skip blocks that cannot reach the page.
-- Newest/oldest sorting is a heap over the date array; snippets analyze one body per hit on the page.
+Whoosh stores and analyzes; the work that touches every match runs on numpy arrays instead (see
+BENCHMARKS.md for what that buys at 100,000 articles):
+- Per index commit, a `Catalog` holds boolean masks per facet value (outlet, region, year), publication
+  times and field lengths by docnum, and a cache of posting lists (postings.py).
+- The query becomes a sorted array of matching docnums (docsets.py); filters are masks over it, facet
+  counts are mask sums, no scoring involved.
+- Relevance is BM25 over title and body computed for all candidates at once (ranking.py); newest/oldest
+  is a partial sort of the date array. Only the page's hits are read from Whoosh and given snippets.
 
 Facet counts are "disjunctive": the outlet counts ignore the outlet filter (but honour the others), so
 a user who picked one outlet still sees how many hits the other outlets have.

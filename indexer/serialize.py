@@ -14,9 +14,11 @@ from indexer.search import SearchResult
 WIB = timezone(timedelta(hours=7), "WIB")
 
 
-def local_time(published: datetime | None) -> datetime | None:
-    """Stored times are naive UTC; readers want the outlet's wall clock."""
-    return published.replace(tzinfo=UTC).astimezone(WIB) if published else None
+def local_time(when: datetime | None) -> datetime | None:
+    """In WIB, the outlets' wall clock; the index keeps naive UTC, the store aware times."""
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(WIB)
 
 
 def _iso(published: datetime | None) -> str | None:

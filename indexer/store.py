@@ -240,14 +240,26 @@ class Store:
                  json.dumps(stats or {}, default=str, sort_keys=True), run.id))
 
     def runs(self, outlet: str | None = None, limit: int = 20) -> list[CrawlRun]:
+        """Recent runs, newest first."""
         sql, args = "SELECT * FROM crawl_runs", ()
         if outlet:
             sql, args = sql + " WHERE outlet = ?", (outlet,)
-        rows = self.db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+        return self._runs(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+
+    def _runs(self, sql: str, args: tuple) -> list[CrawlRun]:
         return [CrawlRun(outlet=r["outlet"], started=_dt(r["started"]), id=r["id"], finished=_dt(r["finished"]),
                          result=r["result"], pages=r["pages"], new=r["new"], updated=r["updated"],
                          unchanged=r["unchanged"], rejected=json.loads(r["rejected"]), errors=r["errors"],
-                         error=r["error"], duration=r["duration"]) for r in rows]
+                         error=r["error"], duration=r["duration"]) for r in self.db.execute(sql, args)]
+
+    def last_run(self, outlet: str, result: str) -> CrawlRun | None:
+        """The most recent run of an outlet that ended with this result."""
+        rows = self.db.execute("SELECT id FROM crawl_runs WHERE outlet = ? AND result = ? ORDER BY id DESC LIMIT 1",
+                               (outlet, result)).fetchone()
+        return self._run_by_id(rows["id"]) if rows else None
+
+    def _run_by_id(self, run_id: int) -> CrawlRun:
+        return self._runs("SELECT * FROM crawl_runs WHERE id = ?", (run_id,))[0]
 
     def run_stats(self, run_id: int) -> dict:
         row = self.db.execute("SELECT stats FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()

@@ -58,6 +58,7 @@ class Site:
         self._huge: bytes | None = None
         self._cache: tuple | None = None
         self.family = "wordpress" if self.spec.theme in WORDPRESS else self.spec.theme
+        self.failing = False  # set True to make the whole site answer 500, as a broken server does
 
     # -- content ------------------------------------------------------------------------------------
     def release(self, count: int = 1) -> list[MirrorArticle]:
@@ -148,6 +149,8 @@ class Site:
     # -- HTTP ---------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: str, accept_gzip: bool = False) -> Response:
         try:
+            if self.failing:
+                raise RuntimeError("site switched to failing")
             response = self._route(path, parse_qs(query, keep_blank_values=True), query)
         except Exception as exc:  # a mirror bug must look like a server error, not hang the crawler
             response = Response(500, f"mirror error: {exc!r}".encode(), {"Content-Type": "text/plain"})

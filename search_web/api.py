@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException
 from indexer.index import IndexMissingError
 from indexer.search import SearchError
 from indexer.serialize import article_json, result_json
-from search_web.common import outlets, searcher
+from search_web.common import outlets, searcher, statuses
 from search_web.openapi import document
 from search_web.params import ParamError, search_request
+from warta.status import status_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
@@ -73,6 +74,12 @@ def outlet_list():
     return jsonify({"outlets": [
         {"id": o.id, "name": o.name, "url": o.url, "platform": o.platform, "regions": list(o.regions),
          "articles": counts.get(o.id, 0)} for o in outlets()]})
+
+
+@bp.get("/status")
+def status():
+    found = statuses()
+    return jsonify({"outlets": [status_json(s) for s in found or []], "crawled": found is not None})
 
 
 @bp.get("/openapi.json")

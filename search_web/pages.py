@@ -15,7 +15,7 @@ from markupsafe import Markup
 from indexer.index import IndexMissingError
 from indexer.search import SearchError, SearchRequest
 from indexer.serialize import local_time
-from search_web.common import outlets, searcher
+from search_web.common import outlets, searcher, statuses
 from search_web.dates import tanggal, tanggal_jam
 from search_web.params import ParamError, search_request, to_args
 
@@ -78,6 +78,11 @@ def article(article_id: str):
         return error_page(404, "Artikel tidak ditemukan. Mungkin sudah dihapus dari indeks.")
     paragraphs = [p for p in found.body.split("\n\n") if p.strip()]
     return render_template("article.html", article=found, paragraphs=paragraphs, back=request.args.get("q", ""))
+
+
+@bp.get("/status")
+def status():
+    return render_template("status.html", statuses=statuses(), now=datetime.now(UTC))
 
 
 @bp.get("/search.atom")

@@ -1,7 +1,7 @@
 """The `warta` command: one entry point, a thin subcommand per job.
 
 Each subcommand parses its arguments and calls one library function; the work lives in the packages.
-Exit status: 0 success, 1 the job ran and failed, 2 bad usage or input, 3 the stage is not built yet.
+Exit status: 0 success, 1 the job ran and failed, 2 bad usage or input.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from pathlib import Path
 
 from warta.paths import data_dir, index_path, store_path
 from warta.registry import RegistryError, load_registry, select
-
-NOT_BUILT = {
-    "schedule": "issue 7 (scheduled crawls)",
-}
+from warta.schedules import WIB
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,9 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=run)
         return p
 
-    p = command("demo", "offline demo: start the outlet mirror, crawl it, index it, serve search", _demo)
+    p = command("demo", "offline demo: outlet mirror + scheduled crawls + search server, until Ctrl-C", _demo)
     p.add_argument("--articles", type=int, default=24, help="articles per mirror site (default 24)")
-    p.add_argument("--keep-serving", action="store_true", help="keep the mirror running after the demo")
+    p.add_argument("--reserve", type=int, default=6, help="articles per site published while the demo runs")
+    p.add_argument("--release-every", type=float, default=45.0, metavar="SECONDS",
+                   help="publish one new article per mirror site at this interval (default 45)")
+    p.add_argument("--every", default="30s", metavar="INTERVAL", help="crawl schedule of every outlet (default 30s)")
+    p.add_argument("--port", type=int, default=8000, help="search server port (default 8000)")
+    p.add_argument("--for", dest="duration", type=float, metavar="SECONDS", help="stop by itself after this long")
 
     p = command("mirror", "serve the offline outlet mirror (the test bed) until Ctrl-C", _mirror)
     p.add_argument("--articles", type=int, default=24, help="articles per site (default 24)")
@@ -106,17 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
-    command("status", "per outlet: articles stored, newest article, last crawl", _status)
+    p = command("schedule", "crawl every outlet on its schedule and keep the index fresh, until stopped", _schedule)
+    p.add_argument("--once", action="store_true", help="crawl every outlet that is due once, update the index, exit")
+    p.add_argument("--every", metavar="INTERVAL", help="one schedule for all outlets ('10m', '*/15 * * * *')")
+    p.add_argument("--outlet", action="append", metavar="ID", help="only this outlet (repeatable)")
+    p.add_argument("--parallel", type=int, default=3, help="crawls at once (default 3)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log crawl starts too")
+
+    p = command("status", "per outlet: articles, newest article, last good crawl, last error, overdue", _status)
+    p.add_argument("--json", action="store_true", help="print JSON (the shape of /api/status)")
     command("outlets", "list the outlets of the registry", _outlets)
-    for name, issue in NOT_BUILT.items():
-        p = command(name, f"{name} (not built yet: {issue})", _not_built)
-        p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
-
-
-def _not_built(args: argparse.Namespace) -> int:
-    print(f"warta {args.command}: not built yet; it comes with {NOT_BUILT[args.command]}", file=sys.stderr)
-    return 3
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -275,7 +277,7 @@ def _crawl(args: argparse.Namespace) -> int:
     runs = crawl(outlets, store_path(args.data), since=since, limit=args.limit, refresh=args.refresh,
                  log_level="INFO" if args.verbose else "WARNING")
     print(format_runs(runs))
-    return 0 if runs and all(r.result == "ok" for r in runs) and len(runs) == len(outlets) else 1
+    return 0 if runs and all(r.result in ("ok", "skipped") for r in runs) and len(runs) == len(outlets) else 1
 
 
 def format_runs(runs) -> str:
@@ -288,49 +290,122 @@ def format_runs(runs) -> str:
     return "\n".join(lines)
 
 
+def _schedule(args: argparse.Namespace) -> int:
+    from warta.scheduler import Scheduler, setup_logging
+    from warta.schedules import Schedule, ScheduleError
+
+    outlets = select(load_registry(getattr(args, "seeds", None)), args.outlet)
+    try:
+        every = Schedule.parse(args.every) if args.every else None
+    except ScheduleError as exc:
+        print(f"warta schedule: {exc}", file=sys.stderr)
+        return 2
+    log_file = setup_logging(args.data, args.verbose)
+    print(f"warta schedule: {len(outlets)} outlets; log {log_file}; Ctrl-C or SIGTERM stops cleanly", flush=True)
+    return Scheduler(outlets, args.data, getattr(args, "seeds", None), every, args.parallel).run(once=args.once)
+
+
 def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from indexer.index import IndexMissingError
+    from indexer.search import Searcher
     from indexer.store import Store
+    from warta.status import outlet_statuses, status_json
 
     outlets = load_registry(getattr(args, "seeds", None))
     path = store_path(args.data)
     if not path.exists():
         print(f"warta status: no store at {path} yet; run 'warta crawl' first", file=sys.stderr)
         return 1
-    with Store(path) as store:
-        summary = store.outlet_summary()
-        print(f"{'outlet':<12} {'articles':>8}  {'newest article':<16}  {'last crawl (UTC)':<19}  result")
-        for o in outlets:
-            s = summary.get(o.id, {"articles": 0, "newest": None})
-            runs = store.runs(o.id, limit=1)
-            last = runs[0] if runs else None
-            newest = s["newest"].strftime("%Y-%m-%d %H:%M") if s["newest"] else "-"
-            when = last.started.strftime("%Y-%m-%d %H:%M:%S") if last else "never"
-            result = (f"{last.result} ({last.new} new, {last.errors} errors)" if last else "-")
-            print(f"{o.id:<12} {s['articles']:>8}  {newest:<16}  {when:<19}  {result}")
+    try:
+        indexed = Searcher(index_path(args.data)).outlet_counts()
+    except IndexMissingError:
+        indexed = {}
+    with Store(path, readonly=True) as store:
+        statuses = outlet_statuses(outlets, store, indexed, args.data)
+    if args.json:
+        print(json.dumps({"outlets": [status_json(s) for s in statuses]}, ensure_ascii=False, indent=2))
+        return 0
+    print(format_status(statuses))
     return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from crawler.run import crawl
-    from mirror.build import MirrorConfig
-    from mirror.server import Mirror, serve_forever
+def format_status(statuses) -> str:
+    def when(t) -> str:
+        return t.astimezone(WIB).strftime("%Y-%m-%d %H:%M") if t else "-"
+    lines = [f"{'outlet':<12} {'stored':>6} {'indexed':>7}  {'newest article':<16}  {'last good crawl':<16}  "
+             f"{'next crawl':<16}  state"]
+    for s in statuses:
+        state = "crawling" if s.crawling else ("OVERDUE" if s.overdue else "ok")
+        if s.failures:
+            state += f", {s.failures} failed in a row"
+        lines.append(f"{s.id:<12} {s.articles_stored:>6} {s.articles_indexed:>7}  {when(s.newest_article):<16}  "
+                     f"{when(s.last_success):<16}  {when(s.next_due):<16}  {state}"
+                     + (f"  last error ({when(s.last_error_at)}): {s.last_error}" if s.last_error else ""))
+    lines.append("times in WIB")
+    return "\n".join(lines)
 
-    mirror = Mirror(MirrorConfig(articles_per_site=args.articles), getattr(args, "seeds", None)).start()
+
+def _demo(args: argparse.Namespace) -> int:
+    """Mirror (in this process), `warta schedule` and `warta serve` (child processes), until Ctrl-C or --for."""
+    import signal
+    import subprocess
+    import threading
+    import time
+
+    from indexer.index import current_generation
+    from mirror.build import MirrorConfig
+    from mirror.server import Mirror
+
+    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve)
+    mirror = Mirror(config, getattr(args, "seeds", None)).start()
     seeds = mirror.write_seeds(args.data / "mirror-outlets.toml")
     print(f"mirror: {len(mirror.sites)} outlets, {len(mirror.truth())} articles; registry {seeds}")
     for site_id in mirror.sites:
         print(f"  {site_id:<12} {mirror.url(site_id)}")
-    print(f"crawl: every outlet of the mirror into {store_path(args.data)} ...", flush=True)
-    runs = crawl(load_registry(seeds), store_path(args.data))
-    print(format_runs(runs))
-    for stage, issue in (("index", "issue 5"), ("serve", "issue 6")):
-        print(f"{stage}: not built yet ({issue})")
-    if args.keep_serving:
-        print("mirror keeps serving; Ctrl-C to stop", flush=True)
-        serve_forever(mirror)
-    else:
+    base = [sys.executable, "-m", "warta", "--data", str(args.data), "--seeds", str(seeds)]
+    scheduler = subprocess.Popen([*base, "schedule", "--every", args.every])
+    server = subprocess.Popen([*base, "serve", "--port", str(args.port)], stdout=subprocess.DEVNULL)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def publish() -> None:
+        while args.release_every and not stop.wait(args.release_every):
+            released = mirror.release()
+            if released:
+                print(f"mirror: {len(released)} new articles published; they reach search after the next crawl",
+                      flush=True)
+
+    threading.Thread(target=publish, daemon=True).start()
+    url = f"http://127.0.0.1:{args.port}/"
+    started, ready = time.monotonic(), False
+    try:
+        while not stop.is_set():
+            if not ready and current_generation(index_path(args.data)):
+                ready = True
+                print(f"\nsearch is ready: open {url}  (JSON: {url}api/search?q=pelayanan+publik)  Ctrl-C stops",
+                      flush=True)
+            if args.duration and time.monotonic() - started > args.duration:
+                break
+            if scheduler.poll() is not None or server.poll() is not None:
+                print("demo: the scheduler or the server stopped unexpectedly", file=sys.stderr)
+                return 1
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        for proc in (scheduler, server):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in (scheduler, server):
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         mirror.stop()
-    return 0 if all(r.result == "ok" for r in runs) else 1
+    return 0 if ready else 1
 
 
 if __name__ == "__main__":

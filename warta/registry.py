@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from warta.schedules import Schedule, ScheduleError
+
 PLATFORMS = ("wordpress", "blogger", "goid", "generic")
 DEFAULT_SCHEDULE = "30m"
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "seeds" / "outlets.toml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_INTERVAL = re.compile(r"^(\d+)\s*(m|h|d)$")
-_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
-_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 
 
 class RegistryError(ValueError):
@@ -153,17 +152,10 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
 
 
 def valid_schedule(text: str) -> bool:
-    if _INTERVAL.match(text.strip()):
-        return int(_INTERVAL.match(text.strip()).group(1)) > 0
-    fields = text.split()
-    if len(fields) != 5:
+    try:
+        Schedule.parse(text)
+    except ScheduleError:
         return False
-    for field, (low, high) in zip(fields, _CRON_RANGES, strict=True):
-        if not _CRON_FIELD.match(field):
-            return False
-        numbers = [int(x) for x in re.findall(r"\d+", re.sub(r"/\d+", "", field))]
-        if any(not low <= x <= high for x in numbers):
-            return False
     return True
 
 

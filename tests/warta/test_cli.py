@@ -40,6 +40,6 @@ def test_data_option_and_env_choose_the_data_dir(tmp_path):
     assert str(tmp_path / "z" / "warta.sqlite3") in out.stderr
 
 
-def test_unbuilt_stage_says_so():
-    out = warta("serve")
-    assert out.returncode == 3 and "not built yet" in out.stderr
+def test_a_bad_schedule_is_a_usage_error(tmp_path):
+    out = warta("--data", str(tmp_path), "schedule", "--every", "often")
+    assert out.returncode == 2 and "'often'" in out.stderr and "Traceback" not in out.stderr

@@ -1,0 +1,60 @@
+"""Per-outlet crawl locks: never two crawls of one outlet at once, across processes.
+
+These are POSIX record locks (lockf): the kernel drops them when the process that holds them exits,
+however it exits (SIGKILL included), so a crash cannot leave a stuck lock behind; and unlike flock they
+are not inherited by forked children (the crawl's extraction workers), so an orphaned worker cannot keep
+an outlet locked. The lock file stays (with the pid of its last holder, for people reading it); holding
+it is what counts. POSIX locks drop when the holder closes any descriptor of the file, so a process
+must not probe (held_elsewhere) an outlet it is itself crawling.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+
+def lock_dir(data: Path) -> Path:
+    return Path(data) / "locks"
+
+
+class OutletLock:
+    def __init__(self, data: Path, outlet_id: str):
+        self.path = lock_dir(data) / f"crawl-{outlet_id}.lock"
+        self._fh = None
+
+    def acquire(self) -> bool:
+        """Take the lock if it is free; False if another process holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the lock is held
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        fh.truncate(0)
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            fcntl.lockf(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+    def held_elsewhere(self) -> bool:
+        """Whether some process holds the lock right now (a crawl of this outlet is running)."""
+        if self._fh is not None:
+            return False
+        if not self.path.exists():
+            return False
+        with open(self.path, "a+") as fh:
+            try:
+                fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+            return False

@@ -1,0 +1,215 @@
+"""`warta schedule`: crawl each outlet on its schedule, then bring the index up to date. Unattended.
+
+Each crawl runs as its own `warta crawl --outlet ID` process (Scrapy's reactor runs once per process,
+and a failing or slow outlet then holds up nothing else); at most `parallel` at a time. The crawl
+process takes the outlet's lock itself, so a second scheduler, a cron job or a person running
+`warta crawl` never crawls the same outlet at the same time. When a crawl ends, the index is updated
+in a background thread (updates are incremental; requests that pile up are merged into one).
+
+SIGTERM or Ctrl-C: no new crawl starts; running crawls get one SIGINT, which Scrapy treats as a
+graceful stop (requests in flight finish, every stored article is already committed, the run is
+recorded as interrupted and resumes on the next start); then the index is updated and the scheduler
+exits. A crawl still running after GRACE seconds is killed; what it stored stays stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from indexer.index import update
+from indexer.store import Store
+from warta.locks import OutletLock
+from warta.paths import index_path, log_dir, store_path
+from warta.registry import Outlet
+from warta.schedules import WIB, Schedule
+from warta.status import HISTORY, due
+
+log = logging.getLogger("warta.schedule")
+GRACE = 90.0  # seconds a crawl gets to stop after SIGTERM before it is killed
+
+
+def setup_logging(data: Path, verbose: bool = False) -> Path:
+    """One line per crawl per outlet, to stderr and to a rotating file under the data directory."""
+    path = log_dir(data) / "warta.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    root = logging.getLogger("warta")
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        for handler in (logging.StreamHandler(sys.stderr), RotatingFileHandler(path, maxBytes=5_000_000,
+                                                                                backupCount=5, encoding="utf-8")):
+            handler.setFormatter(fmt)
+            root.addHandler(handler)
+    logging.getLogger("indexer").handlers = root.handlers
+    logging.getLogger("indexer").setLevel(logging.WARNING)
+    return path
+
+
+@dataclass
+class Crawl:
+    outlet: Outlet
+    proc: subprocess.Popen
+    started: float = field(default_factory=time.monotonic)
+
+
+class Scheduler:
+    def __init__(self, outlets: list[Outlet], data: Path, seeds: Path | None = None, every: Schedule | None = None,
+                 parallel: int = 3, names: dict[str, str] | None = None):
+        self.outlets = outlets
+        self.data = Path(data)
+        self.seeds = seeds
+        self.every = every
+        self.parallel = max(1, parallel)
+        self.names = names or {o.id: o.name for o in outlets}
+        self.running: dict[str, Crawl] = {}
+        self.stopping = threading.Event()
+        self._index_wanted = threading.Event()
+        self._index_idle = threading.Event()
+        self._index_idle.set()
+
+    def schedule_of(self, outlet: Outlet) -> Schedule:
+        return self.every or Schedule.parse(outlet.schedule)
+
+    # -- the loop -----------------------------------------------------------------------------------
+    def run(self, once: bool = False) -> int:
+        """Crawl forever (or, with once, every due outlet once); returns the exit status."""
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        indexer = threading.Thread(target=self._index_loop, name="warta-index", daemon=True)
+        indexer.start()
+        store_path(self.data).parent.mkdir(parents=True, exist_ok=True)
+        Store(store_path(self.data)).close()
+        log.info("schedule: %d outlets, %s; data %s", len(self.outlets),
+                 f"every {self.every.text}" if self.every else "each on its registry schedule", self.data)
+        failed = False
+        launched: set[str] = set()
+        while not self.stopping.is_set():
+            failed |= self._reap()
+            pending = [o for o in self._due_now() if not (once and o.id in launched)]
+            for outlet in pending[: self.parallel - len(self.running)]:
+                if self._launch(outlet):
+                    launched.add(outlet.id)
+            if once and not self.running and not [o for o in pending if o.id not in launched]:
+                break
+            self.stopping.wait(self._sleep_for(once))
+        self._stop_crawls()
+        failed |= self._reap()
+        self._index_wanted.set()
+        self._finish_index()
+        log.info("schedule: stopped")
+        return 1 if (once and failed) else 0
+
+    def _due_now(self) -> list[Outlet]:
+        now = datetime.now(UTC)
+        out = []
+        with Store(store_path(self.data)) as store:
+            for o in self.outlets:
+                if o.id in self.running:
+                    continue
+                plan = due(o.id, self.schedule_of(o), store.runs(o.id, limit=HISTORY), now)
+                if plan.at <= now:
+                    out.append((plan.at, o))
+        return [o for _, o in sorted(out, key=lambda pair: pair[0])]
+
+    def _sleep_for(self, once: bool) -> float:
+        if once:
+            return 0.5
+        now = datetime.now(UTC)
+        with Store(store_path(self.data)) as store:
+            nexts = [due(o.id, self.schedule_of(o), store.runs(o.id, limit=HISTORY), now).at
+                     for o in self.outlets if o.id not in self.running]
+        wait = min(((t - now).total_seconds() for t in nexts), default=60.0)
+        return min(max(wait, 0.2), 5.0 if self.running else 60.0)
+
+    def _launch(self, outlet: Outlet) -> bool:
+        if OutletLock(self.data, outlet.id).held_elsewhere():
+            log.info("crawl %s: skipped, another process is crawling it", outlet.id)
+            return False
+        cmd = [sys.executable, "-m", "warta", "--data", str(self.data), "crawl", "--outlet", outlet.id]
+        if self.seeds:
+            cmd += ["--seeds", str(self.seeds)]
+        errors = open(log_dir(self.data) / "crawl-errors.log", "a", encoding="utf-8")  # noqa: SIM115
+        try:
+            # Its own session: a Ctrl-C in the terminal reaches the scheduler, which forwards exactly one.
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+        finally:
+            errors.close()
+        self.running[outlet.id] = Crawl(outlet, proc)
+        log.debug("crawl %s: started (pid %d)", outlet.id, proc.pid)
+        return True
+
+    def _reap(self) -> bool:
+        """Log each crawl that ended; True if one failed."""
+        failed = False
+        for outlet_id, crawl in list(self.running.items()):
+            if crawl.proc.poll() is None:
+                continue
+            del self.running[outlet_id]
+            failed |= self._report(crawl)
+            self._index_wanted.set()
+        return failed
+
+    def _report(self, crawl: Crawl) -> bool:
+        o = crawl.outlet
+        with Store(store_path(self.data)) as store:
+            runs = store.runs(o.id, limit=HISTORY)
+            plan = due(o.id, self.schedule_of(o), runs, datetime.now(UTC))
+        run = runs[0] if runs else None
+        if run is None or run.result == "running":
+            log.error("crawl %s: the crawl process exited (status %s) without recording its run", o.id,
+                      crawl.proc.returncode)
+            return True
+        if run.result == "skipped":
+            return False
+        level = logging.INFO if run.result in ("ok", "interrupted") else logging.WARNING
+        log.log(level, "crawl %s: %s in %.1fs, %d pages, %d new, %d updated, %d rejected, %d errors%s; next %s",
+                o.id, run.result, run.duration, run.pages, run.new, run.updated, run.rejected_total, run.errors,
+                f" (last error: {run.error})" if run.error else "",
+                plan.at.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S WIB")
+                + (f", {plan.reason}" if plan.failures else ""))
+        return run.result == "failed"
+
+    def _stop_crawls(self) -> None:
+        if not self.running:
+            return
+        log.info("schedule: stopping; letting %d crawl(s) finish what is in flight", len(self.running))
+        for crawl in self.running.values():
+            crawl.proc.send_signal(signal.SIGINT)  # Scrapy: graceful shutdown, run recorded as interrupted
+        deadline = time.monotonic() + GRACE
+        for crawl in self.running.values():
+            try:
+                crawl.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("crawl %s: still running after %.0fs; killed", crawl.outlet.id, GRACE)
+                crawl.proc.kill()
+                crawl.proc.wait()
+
+    # -- the index ----------------------------------------------------------------------------------
+    def _index_loop(self) -> None:
+        while True:
+            self._index_wanted.wait()
+            self._index_idle.clear()
+            self._index_wanted.clear()
+            try:
+                report = update(index_path(self.data), store_path(self.data), self.names)
+                if report.rebuilt or report.new or report.updated or report.deleted:
+                    log.info(report.summary())
+            except Exception:  # noqa: BLE001 - the scheduler must outlive a failed update; it retries next time
+                log.exception("index update failed")
+            finally:
+                self._index_idle.set()
+
+    def _finish_index(self) -> None:
+        """Wait until the index has caught up with everything crawled (the last update requested ran)."""
+        while self._index_wanted.is_set() or not self._index_idle.is_set():
+            self._index_idle.wait(timeout=1)
+            time.sleep(0.05)

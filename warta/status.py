@@ -1,0 +1,115 @@
+"""Per-outlet freshness, from the store's crawl runs: what `warta status`, /status and the scheduler read.
+
+`due` is the scheduler's rule: an outlet is due when its schedule's next slot after the last crawl has
+passed, so runs missed while the machine slept or the scheduler was down are made up once, not once per
+missed slot. Consecutive failures push the next run back exponentially (up to MAX_BACKOFF); a crawl that
+was interrupted or died is due at once, to resume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from indexer.records import CrawlRun
+from indexer.store import Store
+from warta.locks import OutletLock
+from warta.registry import Outlet
+from warta.schedules import Schedule, jitter
+
+MAX_BACKOFF = timedelta(hours=6)
+HISTORY = 12  # runs read per outlet: enough to count a streak of failures
+
+
+@dataclass(frozen=True)
+class Due:
+    at: datetime
+    failures: int  # consecutive failed crawls ending with the last one
+    reason: str  # why it is due then, in words
+
+
+def due(outlet_id: str, schedule: Schedule, runs: list[CrawlRun], now: datetime) -> Due:
+    """When an outlet should next be crawled, given its runs (newest first)."""
+    done = [r for r in runs if r.result in ("ok", "failed", "interrupted", "running")]
+    if not done:
+        return Due(now, 0, "never crawled")
+    last = done[0]
+    if last.result in ("interrupted", "running"):  # "running" here means the crawl died without a word
+        return Due(now, 0, "last crawl did not finish; resuming")
+    failures = 0
+    for r in done:
+        if r.result != "failed":
+            break
+        failures += 1
+    base = last.started
+    at = schedule.next_after(base)
+    if failures:
+        at = max(at, base + min(schedule.period * 2 ** failures, MAX_BACKOFF))
+    at += jitter(outlet_id, schedule)
+    return Due(at, failures, f"backing off after {failures} failed crawls" if failures else "on schedule")
+
+
+@dataclass(frozen=True)
+class OutletStatus:
+    id: str
+    name: str
+    schedule: str
+    articles_stored: int
+    articles_indexed: int
+    newest_article: datetime | None
+    last_success: datetime | None  # when the last crawl that ended ok finished
+    last_run: CrawlRun | None
+    last_error: str
+    last_error_at: datetime | None
+    next_due: datetime
+    failures: int
+    crawling: bool
+    overdue: bool  # no successful crawl for more than two periods (or never)
+
+
+def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int], data: Path,
+                    every: Schedule | None = None, now: datetime | None = None) -> list[OutletStatus]:
+    now = now or datetime.now(UTC)
+    summary = store.outlet_summary()
+    out = []
+    for o in outlets:
+        schedule = every or Schedule.parse(o.schedule)
+        runs = store.runs(o.id, limit=HISTORY)
+        crawling = OutletLock(data, o.id).held_elsewhere()
+        if not crawling:  # a "running" row whose crawl holds no lock died; it is not running
+            runs = [r if r.result != "running" else _died(r) for r in runs]
+        ok = next((r for r in runs if r.result == "ok"), None) or store.last_run(o.id, "ok")
+        failed = next((r for r in runs if r.error), None)
+        stored = summary.get(o.id, {"articles": 0, "newest": None})
+        plan = due(o.id, schedule, runs, now)
+        last_success = ok.finished if ok else None
+        out.append(OutletStatus(
+            id=o.id, name=o.name, schedule=schedule.text, articles_stored=stored["articles"],
+            articles_indexed=indexed.get(o.id, 0), newest_article=stored["newest"], last_success=last_success,
+            last_run=runs[0] if runs else None, last_error=failed.error if failed else "",
+            last_error_at=(failed.finished or failed.started) if failed else None, next_due=plan.at,
+            failures=plan.failures, crawling=crawling,
+            overdue=last_success is None or now - last_success > 2 * schedule.period + jitter(o.id, schedule)))
+    return out
+
+
+def _died(run: CrawlRun) -> CrawlRun:
+    from dataclasses import replace
+    return replace(run, result="died", error=run.error or "the crawl process ended without finishing its run")
+
+
+def status_json(s: OutletStatus) -> dict:
+    def iso(t: datetime | None) -> str | None:
+        return t.isoformat() if t else None
+    last = s.last_run
+    return {
+        "id": s.id, "name": s.name, "schedule": s.schedule, "articles_stored": s.articles_stored,
+        "articles_indexed": s.articles_indexed, "newest_article": iso(s.newest_article),
+        "last_success": iso(s.last_success),
+        "last_run": {"started": iso(last.started), "finished": iso(last.finished), "result": last.result,
+                     "pages": last.pages, "new": last.new, "updated": last.updated,
+                     "rejected": last.rejected_total, "errors": last.errors} if last else None,
+        "last_error": s.last_error or None, "last_error_at": iso(s.last_error_at), "next_due": iso(s.next_due),
+        "failures": s.failures, "crawling": s.crawling, "overdue": s.overdue,
+    }
