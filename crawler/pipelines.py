@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import signals
+
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from indexer.store import Store
 
@@ -18,7 +20,11 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # The run is recorded on spider_closed, the one place that is told why the spider closed
+        # (finish_reason is not in the stats yet when pipelines close).
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
@@ -41,10 +47,8 @@ class StorePipeline:
             stats.inc_value(f"warta/rejected/{item.reason}")
         return item
 
-    def close_spider(self, spider=None) -> None:
-        spider = spider or self.crawler.spider
+    def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        reason = stats.get("finish_reason", "finished")
         run = self.run
         run.pages = stats.get("downloader/response_count", 0)
         run.errors = sum(v for k, v in stats.items() if k.startswith("warta/errors/"))

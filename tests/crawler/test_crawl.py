@@ -142,12 +142,12 @@ def test_second_crawl_fetches_only_what_is_new_and_status_agrees(crawled):
     with Store(data / "warta.sqlite3") as store:
         runs = {r.outlet: r for r in reversed(store.runs(limit=9))}
     assert all(r.new == 2 and r.updated == 0 for r in runs.values())
-    status = subprocess.run([sys.executable, "-m", "warta", "--data", str(data), "--seeds", str(seeds), "status"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    status = subprocess.run([sys.executable, "-m", "warta", "--data", str(data), "--seeds", str(seeds), "status",
+                             "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert status.returncode == 0
-    for site_id in mirror.sites:
-        line = next(line for line in status.stdout.splitlines() if line.startswith(site_id + " "))
-        assert f" {len(truth_urls(mirror, site_id))} " in line and "ok (2 new" in line
+    for entry in json.loads(status.stdout)["outlets"]:
+        assert entry["articles_stored"] == len(truth_urls(mirror, entry["id"]))
+        assert entry["last_run"]["result"] == "ok" and entry["last_run"]["new"] == 2
 
 
 def test_since_bounds_a_backfill(tmp_path):
