@@ -45,6 +45,10 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
     try:
         runs = _crawl(outlets, store, since, limit, refresh, log_level, **overrides) if outlets else []
     finally:
+        # A run still "running" here ended without closing its spider (a signal before Scrapy's handlers were
+        # in place, an exception); we hold its outlet's lock, so no one else is running it.
+        with Store(store) as db:
+            db.interrupt_running([o.id for o in outlets])
         for lock in locks.values():
             lock.release()
     now = datetime.now(UTC)

@@ -223,6 +223,14 @@ class Store:
         run.id = cur.lastrowid
         return run
 
+    def interrupt_running(self, outlets: list[str]) -> int:
+        """Mark the outlets' runs left 'running' as interrupted (call only while holding their crawl locks)."""
+        with self.db:
+            return self.db.executemany(
+                "UPDATE crawl_runs SET result = 'interrupted', finished = ?, "
+                "error = CASE WHEN error = '' THEN 'stopped before the crawl could record its end' ELSE error END "
+                "WHERE outlet = ? AND result = 'running'", [(_now(), o) for o in outlets]).rowcount
+
     def has_finished_run(self, outlet: str) -> bool:
         """Whether a crawl of outlet ever ran to its end (killed and interrupted runs do not count)."""
         return self.db.execute("SELECT 1 FROM crawl_runs WHERE outlet = ? AND result = 'ok' LIMIT 1",
