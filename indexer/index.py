@@ -3,7 +3,8 @@
 Layout under the index directory:
 
     CURRENT             the name of the live generation, replaced atomically (os.replace)
-    gen-<stamp>/        one Whoosh index + warta.json (its fingerprint)
+    gen-<stamp>/        one Whoosh index, warta.json (its fingerprint), stems.tsv (the stem cache)
+    update.lock         held by the one process writing (others wait)
 
 `update` compares the store's (url, content hash) pairs with the index's and writes only the difference,
 so running it twice does nothing the second time. Whoosh commits are atomic (a new TOC file), so a writer
@@ -154,7 +155,7 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
     report = IndexReport(generation=gen.name, unchanged=len(by_id) - len(changed), deleted=len(gone))
     if not changed and not gone:
         return report
-    writer, pending = ix.writer(limitmb=WRITER_MB), 0
+    writer, pending = _writer(ix), 0
     for aid in gone:
         writer.delete_by_term("id", aid)
     for article, digest in store.articles_for(changed):
@@ -167,7 +168,7 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
         pending += 1
         if pending >= commit_every:
             writer.commit()
-            writer, pending = ix.writer(limitmb=WRITER_MB), 0
+            writer, pending = _writer(ix), 0
         if progress:
             progress(report.new + report.updated)
     writer.commit()
@@ -188,13 +189,7 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     # Forked writer processes inherit the warm STEMS cache; each writes its own segment. Whoosh's cost per
     # document grows with the size of a writer's in-memory pool, so big builds commit in batches
     # (BATCH_SEGMENT documents per process) and leave the segments unmerged.
-    def new_writer():
-        codec = W3Codec(compression=CODEC_COMPRESSION)
-        if procs > 1:
-            return ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True, codec=codec)
-        return ix.writer(limitmb=WRITER_MB, codec=codec)
-
-    writer = new_writer()
+    writer = _writer(ix, procs)
     for article, digest in store.articles_for(urls):
         writer.add_document(**document(article, digest, names.get(article.outlet, "")))
         report.new += 1
@@ -202,7 +197,7 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
             progress(report.new)
         if report.new % (BATCH_SEGMENT * procs) == 0:
             writer.commit(merge=False)
-            writer = new_writer()
+            writer = _writer(ix, procs)
     writer.commit(merge=False)
     save_stems(gen / STEMS_FILE)
     (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
@@ -211,6 +206,13 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     _point_to(root, gen)
     _remove_old_generations(root, keep={gen.name, live.name if live else ""})
     return report
+
+
+def _writer(ix: Index, procs: int = 1):
+    codec = W3Codec(compression=CODEC_COMPRESSION)
+    if procs > 1:
+        return ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True, codec=codec)
+    return ix.writer(limitmb=WRITER_MB, codec=codec)
 
 
 def _warm_stems(store: Store, urls: list[str], lexicon: Lexicon, procs: int) -> None:

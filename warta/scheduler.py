@@ -132,7 +132,7 @@ class Scheduler:
 
     def _launch(self, outlet: Outlet) -> bool:
         if OutletLock(self.data, outlet.id).held_elsewhere():
-            log.info("crawl %s: skipped, another process is crawling it", outlet.id)
+            log.debug("crawl %s: not started, another process is crawling it", outlet.id)
             return False
         cmd = [sys.executable, "-m", "warta", "--data", str(self.data), "crawl", "--outlet", outlet.id]
         if self.seeds:

@@ -14,6 +14,7 @@ import pytest
 
 from indexer.index import _indexed, current_generation, open_index, stale_reason, update
 from indexer.lexicon import load, parse
+from indexer.schema import article_id
 from indexer.search import Searcher, SearchRequest
 from indexer.store import Store
 from tests.conftest import ROOT, warta
@@ -34,11 +35,10 @@ def in_sync(data: Path) -> bool:
     """Every stored article is in the index with its current content, and nothing else is."""
     with Store(data / "warta.sqlite3") as store:
         wanted = store.hashes()
-    from indexer.schema import article_id
     return _indexed(open_index(data / "index")) == {article_id(u): h for u, h in wanted.items()}
 
 
-def count_titles(data: Path, query: str) -> set[str]:
+def titles(data: Path, query: str) -> set[str]:
     return {h.article.title for h in Searcher(data / "index").search(SearchRequest(query, per_page=50)).hits}
 
 
@@ -62,9 +62,9 @@ def test_new_changed_and_deleted_articles_reach_the_index(data):
         store.save(replace(articles[2], url=articles[2].url + "-baru", title="Berita Baru Kelurahan Safirjaya"))
     report = update(data / "index", data / "warta.sqlite3")
     assert (report.new, report.updated, report.deleted, report.rebuilt) == (1, 1, 1, False)
-    assert count_titles(data, "zamrudindah") == {changed.title}
-    assert count_titles(data, "safirjaya") == {"Berita Baru Kelurahan Safirjaya"}
-    assert Searcher(data / "index").article(__import__("indexer.schema").schema.article_id(gone.url)) is None
+    assert titles(data, "zamrudindah") == {changed.title}
+    assert titles(data, "safirjaya") == {"Berita Baru Kelurahan Safirjaya"}
+    assert Searcher(data / "index").article(article_id(gone.url)) is None
     assert in_sync(data)
 
 
