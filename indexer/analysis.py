@@ -162,15 +162,11 @@ class LexiconFilter(Filter):
         return type(self) is type(other) and self.singles == other.singles and self.multis == other.multis
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        singles, prefixes = self.singles, self.prefixes
+        prefixes = self.prefixes
         pending: list[Token] = []
+        key_of = self.key_of
         for t in tokens:
-            key = singles.get(t.text)
-            if key is None and t.text.endswith("nya"):  # Sastrawi leaves -nya on words it does not know
-                bare = t.text[:-3]
-                key = singles.get(bare) or (bare if bare in self.keys else None)
-            if key is not None:
-                t.text = key
+            t.text = key_of(t.text) or t.text
             if not pending and (t.text,) not in prefixes:
                 yield t
                 continue
@@ -180,6 +176,15 @@ class LexiconFilter(Filter):
                 pending = []
         if pending:
             yield from self._resolve(pending)
+
+    def key_of(self, term: str) -> str | None:
+        """The group key a one-word term stands for (also with -nya, which Sastrawi leaves on words it
+        does not know: "Pemkonya"), or None."""
+        key = self.singles.get(term)
+        if key is None and term.endswith("nya"):
+            bare = term[:-3]
+            key = self.singles.get(bare) or (bare if bare in self.keys else None)
+        return key
 
     def _resolve(self, pending: list[Token]) -> Iterator[Token]:
         """Emit buffered tokens, joining the longest form that starts at each one."""
@@ -244,17 +249,14 @@ def matches(analyzer: Composable, text: str, wanted: frozenset[str]) -> list[tup
         found = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True, positions=True)
                  if t.text in wanted]
         return sorted(found)
-    stops, singles, keys, unstemmed = stop.stops, lex.singles, lex.keys, stem.unstemmed
+    stops, key_of, unstemmed = stop.stops, lex.key_of, stem.unstemmed
     out = []
     for m in TOKEN.finditer(text):
         word = _normalize(m.group())
         if word in stops:
             continue
         term = STEMS.get(word) or _stem(word, unstemmed)
-        term = singles.get(term) or term
-        if term not in wanted and term.endswith("nya"):
-            bare = term[:-3]
-            term = singles.get(bare) or (bare if bare in keys else term)
+        term = key_of(term) or term
         if term in wanted:
             out.append((m.start(), m.end(), term))
     return out
