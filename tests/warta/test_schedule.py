@@ -118,15 +118,17 @@ def test_two_schedulers_never_crawl_one_outlet_at_once(mirror, tmp_path):
         code, err = stop(proc)
         assert code == 0, err
     by_outlet: dict[str, list[tuple[datetime, datetime]]] = {}
-    for r in runs(tmp_path):
-        assert r["result"] != "running", r
+    history = runs(tmp_path)
+    summary = [(r["outlet"], r["result"], r["started"], r["finished"]) for r in history]
+    for r in history:
+        assert r["result"] != "running", summary
         by_outlet.setdefault(r["outlet"], []).append(
             (datetime.fromisoformat(r["started"]), datetime.fromisoformat(r["finished"])))
-    assert len(by_outlet) == 9
+    assert len(by_outlet) == 9, summary
     for outlet, spans in by_outlet.items():
         spans.sort()
         for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
-            assert start >= end, f"{outlet}: two crawls overlapped"
+            assert start >= end, f"{outlet}: two crawls overlapped: {summary}"
 
 
 def test_sigterm_mid_crawl_loses_nothing_and_the_next_start_resumes(mirror, tmp_path):
