@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -100,10 +101,23 @@ class Store:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            self._prepare()
         self.db.row_factory = sqlite3.Row
+
+    def _prepare(self, attempts: int = 100) -> None:
+        """WAL mode and the schema. Two processes opening a new store at once (two schedulers, two crawls)
+        can find it locked while the other switches it to WAL; that is waited out, not fatal."""
+        for attempt in range(attempts):
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.db.close()

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def setup_logging(data: Path, verbose: bool = False) -> Path:
 class Crawl:
     outlet: Outlet
     proc: subprocess.Popen
-    started: float = field(default_factory=time.monotonic)
+    launched: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class Scheduler:
@@ -163,13 +163,15 @@ class Scheduler:
         with Store(store_path(self.data)) as store:
             runs = store.runs(o.id, limit=HISTORY)
             plan = due(o.id, self.schedule_of(o), runs, datetime.now(UTC))
-        run = runs[0] if runs else None
+        mine = [r for r in runs if r.started >= crawl.launched - timedelta(seconds=1)]
+        run = mine[-1] if mine else None
+        if run is None and crawl.proc.returncode == 0:  # another process took the outlet's lock first
+            log.debug("crawl %s: not run, another process was crawling it", o.id)
+            return False
         if run is None or run.result == "running":
             log.error("crawl %s: the crawl process exited (status %s) without recording its run", o.id,
                       crawl.proc.returncode)
             return True
-        if run.result == "skipped":
-            return False
         level = logging.INFO if run.result in ("ok", "interrupted") else logging.WARNING
         log.log(level, "crawl %s: %s in %.1fs, %d pages, %d new, %d updated, %d rejected, %d errors%s; next %s",
                 o.id, run.result, run.duration, run.pages, run.new, run.updated, run.rejected_total, run.errors,

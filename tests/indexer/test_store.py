@@ -55,3 +55,18 @@ def test_wal_mode_lets_a_reader_in_while_a_writer_holds_a_transaction(tmp_path):
     writer.db.rollback()
     reader.close()
     writer.close()
+
+
+def _open_count(path: str) -> int:
+    with Store(path) as store:
+        return store.count()
+
+
+def test_processes_opening_a_new_store_at_once_all_get_it(tmp_path):
+    """Two schedulers or crawls started together race to switch a fresh store to WAL; none may fail."""
+    import multiprocessing
+
+    for trial in range(5):
+        path = tmp_path / f"race{trial}.sqlite3"
+        with multiprocessing.get_context("fork").Pool(4) as pool:
+            assert pool.map(_open_count, [str(path)] * 8) == [0] * 8
