@@ -168,6 +168,8 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def format_result(result) -> str:
+    from indexer.serialize import local_time
+
     r = result.request
     first = (r.page - 1) * r.per_page + 1
     lines = [f"{result.total} articles for {r.query!r}"
@@ -179,7 +181,7 @@ def format_result(result) -> str:
         lines.append(f"Apakah maksud Anda: {result.suggestion}?")
     for i, hit in enumerate(result.hits, first):
         a = hit.article
-        when = a.published.strftime("%Y-%m-%d") if a.published else "undated"
+        when = local_time(a.published).strftime("%Y-%m-%d %H:%M WIB") if a.published else "undated"
         lines += ["", f"{i:>3}. {hit.title.text()}", f"     {a.outlet_name} | {when} | {', '.join(a.regions)}",
                   f"     {a.url}", f"     {hit.snippet.text()}"]
     for facet, counts in result.facets.items():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from indexer.search import MAX_DEPTH, MAX_PER_PAGE, Searcher, SearchError, SearchRequest
+from tests.conftest import warta
 
 TITLES = {
     "banjir_medan": "Pemerintah Kota Medan Tangani Banjir di Medan Johor",
@@ -173,3 +175,14 @@ def test_article_by_id_carries_what_a_page_shows(searcher):
     assert article.title == TITLES["kolam"] and "Rp 1.500.000.000" in article.body
     assert article.outlet == "waspada" and article.published.year == 2025
     assert searcher.article("0" * 16) is None
+
+
+def test_search_command_prints_hits_and_the_api_shape(search_data):
+    text = warta("search", "pemko medan banjir", "--outlet", "waspada", data=search_data.data)
+    assert text.returncode == 0, text.stderr
+    assert "1 articles for 'pemko medan banjir'" in text.stdout
+    assert "1. [Pemko] [Medan] Bangun Kolam Retensi" in text.stdout and "2025-06-02 09:05 WIB" in text.stdout
+    as_json = json.loads(warta("search", "pemko medan banjir", "--json", data=search_data.data).stdout)
+    assert as_json["total"] >= 2 and {h["title"] for h in as_json["hits"]} >= {TITLES["kolam"], TITLES["banjir_medan"]}
+    bad = warta("search", "banjir", "--from", "kemarin", data=search_data.data)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
