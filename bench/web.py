@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import statistics
 import sys
 import tempfile
 import threading
@@ -24,7 +23,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.index import QUERIES, compose, fill_store  # noqa: E402
+from bench.index import QUERIES, compose, fill_store, percentiles  # noqa: E402
 from indexer.index import update  # noqa: E402
 from tests.conftest import warta_server  # noqa: E402
 
@@ -96,8 +95,7 @@ def main() -> int:
             for clients in args.clients:
                 elapsed, ms, errors = run(port, clients, args.seconds)
                 ms.sort()
-                p95 = ms[min(len(ms) - 1, int(0.95 * (len(ms) - 1)))] if ms else float("nan")
-                p50 = statistics.median(ms)
+                p50, p95 = percentiles(ms)
                 print(f"{clients:>3} clients: {len(ms) / elapsed:7.1f} requests/s, p50 {p50:6.1f} ms, "
                       f"p95 {p95:6.1f} ms, max {ms[-1]:7.1f} ms, {len(errors)} errors ({len(ms)} requests)",
                       flush=True)

@@ -23,7 +23,7 @@ def docs(query: Query, postings: Postings, searcher, live: np.ndarray) -> np.nda
 
 
 def _docs(query: Query, postings: Postings, searcher, live: np.ndarray) -> np.ndarray:
-    if query is NullQuery or isinstance(query, type(NullQuery)):
+    if isinstance(query, type(NullQuery)):  # Whoosh's NullQuery is an instance, not a class
         return EMPTY
     if isinstance(query, Term):
         return postings.ids(query.fieldname, query.text)

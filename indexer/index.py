@@ -155,6 +155,7 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
     report = IndexReport(generation=gen.name, unchanged=len(by_id) - len(changed), deleted=len(gone))
     if not changed and not gone:
         return report
+    known = len(STEMS)
     writer, pending = _writer(ix), 0
     for aid in gone:
         writer.delete_by_term("id", aid)
@@ -172,7 +173,8 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
         if progress:
             progress(report.new + report.updated)
     writer.commit()
-    save_stems(gen / STEMS_FILE)
+    if len(STEMS) != known:  # the cache file is rewritten whole: only when the articles brought new words
+        save_stems(gen / STEMS_FILE)
     return report
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.analysis import STEMS, load_stems
+from indexer.analysis import STEMS, load_stems, terms
 from indexer.docsets import docs
 from indexer.index import STEMS_FILE, current_generation, open_index
 from indexer.lexicon import Lexicon
@@ -243,13 +243,13 @@ class Searcher:
             return reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
 
         def analyze(word: str) -> list[str]:
-            return [t.text for t in self.analyzer(word, mode="query")]
+            return terms(self.analyzer, word, mode="query")
 
         words, changed = parsed.text.split(), False
         for i, word in enumerate(words):
             bare = word.strip("\"()").lower()
-            terms = analyze(bare) if bare.isalpha() else []
-            if len(terms) == 1 and df(terms[0]) == 0:
+            found = analyze(bare) if bare.isalpha() else []
+            if len(found) == 1 and df(found[0]) == 0:
                 fixed = correct(bare, STEMS, analyze, df)
                 if fixed:
                     words[i], changed = word.replace(word.strip("\"()"), fixed), True

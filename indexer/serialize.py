@@ -26,10 +26,14 @@ def _iso(published: datetime | None) -> str | None:
     return when.isoformat() if when else None
 
 
-def hit_json(article: IndexedArticle, snippet_html: str) -> dict:
+def _summary(article: IndexedArticle) -> dict:
     return {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
             "outlet_name": article.outlet_name, "published": _iso(article.published),
-            "regions": list(article.regions), "snippet": snippet_html}
+            "regions": list(article.regions)}
+
+
+def hit_json(article: IndexedArticle, snippet_html: str) -> dict:
+    return {**_summary(article), "snippet": snippet_html}
 
 
 def result_json(result: SearchResult) -> dict:
@@ -53,6 +57,4 @@ def result_json(result: SearchResult) -> dict:
 
 
 def article_json(article: IndexedArticle) -> dict:
-    return {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
-            "outlet_name": article.outlet_name, "published": _iso(article.published), "author": article.author,
-            "regions": list(article.regions), "text": article.body}
+    return {**_summary(article), "author": article.author, "text": article.body}

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from indexer.index import IndexMissingError
 from indexer.search import Searcher
-from indexer.store import Store
-from warta.paths import store_path
 from warta.registry import Outlet
-from warta.status import OutletStatus, outlet_statuses
+from warta.status import OutletStatus, read_statuses
 
 
 def searcher() -> Searcher:
@@ -22,12 +19,4 @@ def outlets() -> list[Outlet]:
 
 def statuses() -> list[OutletStatus] | None:
     """Per-outlet freshness from the store (read-only), or None before the first crawl."""
-    data = current_app.config["WARTA_DATA"]
-    if not store_path(data).exists():
-        return None
-    try:
-        indexed = searcher().outlet_counts()
-    except IndexMissingError:
-        indexed = {}
-    with Store(store_path(data), readonly=True) as store:
-        return outlet_statuses(outlets(), store, indexed, data)
+    return read_statuses(outlets(), current_app.config["WARTA_DATA"], searcher())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import sys
@@ -57,10 +58,12 @@ SEARCH_ARTICLES = Path(__file__).parent / "indexer" / "articles.toml"
 SEARCH_CONFIG = replace(TEST_CONFIG, articles_per_site=6, reserve_per_site=2, extra=str(SEARCH_ARTICLES))
 
 
-def warta(*args: str, data: Path | None = None, timeout: float = 300, **popen) -> subprocess.CompletedProcess:
-    """Run the real `warta` command in a subprocess, as a user would."""
+def warta(*args: str, data: Path | None = None, env: dict | None = None, timeout: float = 300
+          ) -> subprocess.CompletedProcess:
+    """Run the real `warta` command in a subprocess, as a user would (env adds to the environment)."""
     cmd = [sys.executable, "-m", "warta", *(["--data", str(data)] if data else []), *args]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, **popen)
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
 
 
 @dataclass

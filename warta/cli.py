@@ -310,22 +310,14 @@ def _schedule(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     import json
 
-    from indexer.index import IndexMissingError
     from indexer.search import Searcher
-    from indexer.store import Store
-    from warta.status import outlet_statuses, status_json
+    from warta.status import read_statuses, status_json
 
     outlets = load_registry(getattr(args, "seeds", None))
-    path = store_path(args.data)
-    if not path.exists():
-        print(f"warta status: no store at {path} yet; run 'warta crawl' first", file=sys.stderr)
+    statuses = read_statuses(outlets, args.data, Searcher(index_path(args.data)))
+    if statuses is None:
+        print(f"warta status: no store at {store_path(args.data)} yet; run 'warta crawl' first", file=sys.stderr)
         return 1
-    try:
-        indexed = Searcher(index_path(args.data)).outlet_counts()
-    except IndexMissingError:
-        indexed = {}
-    with Store(path, readonly=True) as store:
-        statuses = outlet_statuses(outlets, store, indexed, args.data)
     if args.json:
         print(json.dumps({"outlets": [status_json(s) for s in statuses]}, ensure_ascii=False, indent=2))
         return 0

@@ -31,7 +31,7 @@ from warta.locks import OutletLock
 from warta.paths import index_path, log_dir, store_path
 from warta.registry import Outlet
 from warta.schedules import WIB, Schedule
-from warta.status import HISTORY, due
+from warta.status import HISTORY, Due, due
 
 log = logging.getLogger("warta.schedule")
 GRACE = 90.0  # seconds a crawl gets to stop after SIGTERM before it is killed
@@ -94,13 +94,14 @@ class Scheduler:
         launched: set[str] = set()
         while not self.stopping.is_set():
             failed |= self._reap()
-            pending = [o for o in self._due_now() if not (once and o.id in launched)]
+            plans = self._plans()
+            pending = [o for o in self._due_now(plans) if not (once and o.id in launched)]
             for outlet in pending[: self.parallel - len(self.running)]:
                 if self._launch(outlet):
                     launched.add(outlet.id)
             if once and not self.running and not [o for o in pending if o.id not in launched]:
                 break
-            self.stopping.wait(self._sleep_for(once))
+            self.stopping.wait(self._sleep_for(plans, once))
         self._stop_crawls()
         failed |= self._reap()
         self._index_wanted.set()
@@ -108,25 +109,23 @@ class Scheduler:
         log.info("schedule: stopped")
         return 1 if (once and failed) else 0
 
-    def _due_now(self) -> list[Outlet]:
+    def _plans(self) -> dict[str, Due]:
+        """When each outlet not being crawled is next due, from one read of the store."""
         now = datetime.now(UTC)
-        out = []
         with Store(store_path(self.data)) as store:
-            for o in self.outlets:
-                if o.id in self.running:
-                    continue
-                plan = due(o.id, self.schedule_of(o), store.runs(o.id, limit=HISTORY), now)
-                if plan.at <= now:
-                    out.append((plan.at, o))
-        return [o for _, o in sorted(out, key=lambda pair: pair[0])]
+            return {o.id: due(o.id, self.schedule_of(o), store.runs(o.id, limit=HISTORY), now)
+                    for o in self.outlets if o.id not in self.running}
 
-    def _sleep_for(self, once: bool) -> float:
+    def _due_now(self, plans: dict[str, Due]) -> list[Outlet]:
+        now = datetime.now(UTC)
+        ready = [(plans[o.id].at, o) for o in self.outlets if o.id in plans and plans[o.id].at <= now]
+        return [o for _, o in sorted(ready, key=lambda pair: pair[0])]
+
+    def _sleep_for(self, plans: dict[str, Due], once: bool) -> float:
         if once:
             return 0.5
         now = datetime.now(UTC)
-        with Store(store_path(self.data)) as store:
-            nexts = [due(o.id, self.schedule_of(o), store.runs(o.id, limit=HISTORY), now).at
-                     for o in self.outlets if o.id not in self.running]
+        nexts = [plan.at for outlet_id, plan in plans.items() if outlet_id not in self.running]
         wait = min(((t - now).total_seconds() for t in nexts), default=60.0)
         return min(max(wait, 0.2), 5.0 if self.running else 60.0)
 

@@ -8,13 +8,15 @@ was interrupted or died is due at once, to resume.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from indexer.index import IndexMissingError
 from indexer.records import CrawlRun
 from indexer.store import Store
 from warta.locks import OutletLock
+from warta.paths import store_path
 from warta.registry import Outlet
 from warta.schedules import Schedule, jitter
 
@@ -94,8 +96,21 @@ def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int]
     return out
 
 
+def read_statuses(outlets: list[Outlet], data: Path, searcher) -> list[OutletStatus] | None:
+    """Statuses from the data directory's store (read-only) and index (through searcher), or None before
+    the first crawl. What `warta status` and the web's /status both show."""
+    path = store_path(data)
+    if not path.exists():
+        return None
+    try:
+        indexed = searcher.outlet_counts()
+    except IndexMissingError:
+        indexed = {}
+    with Store(path, readonly=True) as store:
+        return outlet_statuses(outlets, store, indexed, data)
+
+
 def _died(run: CrawlRun) -> CrawlRun:
-    from dataclasses import replace
     return replace(run, result="died", error=run.error or "the crawl process ended without finishing its run")
 
 

@@ -1,16 +1,10 @@
 """The warta command as a user runs it: a real subprocess."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from functools import partial
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import warta as run_warta
 
-
-def warta(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "warta", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd, env={**os.environ, **(env or {})})
+warta = partial(run_warta, timeout=120)
 
 
 def test_help_lists_every_subcommand():
