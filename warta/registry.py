@@ -19,6 +19,7 @@ DEFAULT_SCHEDULE = "30m"
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "seeds" / "outlets.toml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")  # one DNS label (\w: IDN hosts are written in Unicode too)
 
 
 class RegistryError(ValueError):
@@ -66,15 +67,22 @@ def load_registry(path: str | Path | None = None) -> list[Outlet]:
     except FileNotFoundError:
         raise RegistryError(f"{path}: registry file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"{path}: not valid TOML: {exc}") from None
+        raise RegistryError(f"{path}: not valid TOML: {' '.join(str(exc).split())}") from None
+    except OSError as exc:  # a directory, no permission
+        raise RegistryError(f"{path}: cannot read the registry: {exc.strerror or exc}") from None
     unknown = set(data) - {"outlet"}
     if unknown:
         raise RegistryError(f"{path}: unknown top-level key(s) {sorted(unknown)}; entries are [[outlet]] tables")
     entries = data.get("outlet", [])
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list):
+        raise RegistryError(f"{path}: field 'outlet': expected [[outlet]] tables, got {_kind_of(entries)}")
+    if not entries:
         raise RegistryError(f"{path}: no [[outlet]] entries")
     outlets, seen = [], set()
     for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise RegistryError(f"{path}: outlet entry {n}: field 'outlet': expected an [[outlet]] table, "
+                                f"got {_kind_of(entry)}")
         outlet = _parse_entry(entry, f"{path}: outlet {entry.get('id', '?')!r} (entry {n})")
         if outlet.id in seen:
             raise RegistryError(f"{path}: outlet {outlet.id!r} (entry {n}): field 'id': duplicate id")
@@ -114,20 +122,24 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
 
     if not _ID.match(entry["id"]):
         raise fail("id", "use 1-40 lowercase letters, digits, '-' or '_'")
+    if not entry["name"].strip():
+        raise fail("name", "must not be empty")
     url = entry["url"]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise fail("url", f"expected an absolute http(s) URL, got {url!r}")
-    if not url.endswith("/") and not parts.path:
+    problem = url_problem(url)
+    if problem:
+        raise fail("url", f"expected an absolute http(s) URL, got {url!r}: {problem}")
+    if not url.endswith("/") and not urlsplit(url).path:
         url += "/"
     if entry["platform"] not in PLATFORMS:
         raise fail("platform", f"must be one of {', '.join(PLATFORMS)}, got {entry['platform']!r}")
     if not entry["regions"]:
         raise fail("regions", "list at least one region the outlet covers")
     schedule = entry.get("schedule", DEFAULT_SCHEDULE)
-    if not valid_schedule(schedule):
-        raise fail("schedule", f"expected an interval like '30m', '2h', '1d' or a 5-field cron expression, "
-                               f"got {schedule!r}")
+    try:
+        Schedule.parse(schedule)
+    except ScheduleError as exc:
+        raise fail("schedule", f"{exc} (expected an interval like '30m', '2h', '1d' or a 5-field cron line "
+                               "that fires)") from None
     concurrency = entry.get("concurrency", 2)
     if not 1 <= concurrency <= 8:
         raise fail("concurrency", f"expected 1 to 8 requests at once, got {concurrency}")
@@ -138,17 +150,62 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
     for field in ("sitemaps", "feeds", "archives"):
         resolved = []
         for hint in entry.get(field, []):
-            absolute = urljoin(url, hint)
-            if urlsplit(absolute).scheme not in ("http", "https"):
-                raise fail(field, f"not an http(s) URL or path: {hint!r}")
+            try:
+                absolute = urljoin(url, hint)
+            except ValueError as exc:
+                raise fail(field, f"not an http(s) URL or path: {hint!r}: {exc}") from None
+            problem = url_problem(absolute)
+            if problem:
+                raise fail(field, f"not an http(s) URL or path: {hint!r}: {problem}")
             resolved.append(absolute)
         hints[field] = tuple(resolved)
+    for domain in entry.get("domains", []):
+        problem = host_problem(domain.lower())
+        if problem:
+            raise fail("domains", f"expected host names like 'm.example.com', got {domain!r}: {problem}")
     return Outlet(
         id=entry["id"], name=entry["name"].strip(), url=url, platform=entry["platform"],
         regions=tuple(entry["regions"]), drop=tuple(entry.get("drop", [])),
         domains=tuple(d.lower() for d in entry.get("domains", [])), schedule=schedule,
         concurrency=concurrency, delay=delay, **hints,
     )
+
+
+def url_problem(url: str) -> str:
+    """What makes url unusable as a crawl address ('' when it is fine): scheme, host, port."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "it contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a port out of range or not a number, a broken [IPv6] host
+        return "the port must be a number from 1 to 65535" if "port" in str(exc).lower() else str(exc)
+    if parts.scheme not in ("http", "https"):
+        return "the scheme must be http or https"
+    if parts.username is not None or parts.password is not None:
+        return "user names and passwords do not belong in a registry URL"
+    if port == 0:
+        return "the port must be a number from 1 to 65535"
+    if not parts.hostname:
+        return "no host"
+    if parts.hostname.startswith("[") or ":" in parts.hostname:  # an IPv6 address, already checked by urlsplit
+        return ""
+    return host_problem(parts.hostname)
+
+
+def host_problem(host: str) -> str:
+    """What makes host unusable as a host name ('' when it is fine)."""
+    name = host[:-1] if host.endswith(".") else host
+    if not name or len(name) > 253:
+        return "a host name is 1 to 253 characters"
+    if not all(_LABEL.match(label) for label in name.split(".")):
+        return "each part of a host name is 1 to 63 letters, digits or '-', not starting or ending with '-'"
+    return ""
+
+
+def _kind_of(value) -> str:
+    kind = {dict: "a table", list: "an array", str: "a string"}.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}"[:80]
 
 
 def valid_schedule(text: str) -> bool:

@@ -15,6 +15,10 @@ WIB = timezone(timedelta(hours=7), "WIB")
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # longest each month can be
+MAX_INTERVAL = timedelta(days=366)
+# A cron line that can fire at all fires within 8 years (29 February, with 2100 not a leap year).
+HORIZON = timedelta(days=366 * 9)
 
 
 class ScheduleError(ValueError):
@@ -35,13 +39,26 @@ class Schedule:
             seconds = int(m.group(1)) * _UNITS[m.group(2)]
             if seconds <= 0:
                 raise ScheduleError(f"schedule {text!r}: the interval must be more than zero")
+            if seconds > MAX_INTERVAL.total_seconds():
+                raise ScheduleError(f"schedule {text!r}: the interval must be at most {MAX_INTERVAL.days} days")
             return cls(text, interval=timedelta(seconds=seconds))
         fields = text.split()
         if len(fields) != 5:
             raise ScheduleError(f"schedule {text!r}: expected an interval like '30m' or a 5-field cron line")
         sets = tuple(_cron_field(f, low, high, text) for f, (low, high) in zip(fields, _RANGES, strict=True))
         weekdays = frozenset(d % 7 for d in sets[4])
-        return cls(text, cron=(*sets[:4], weekdays), cron_restricted=(fields[2] != "*", fields[4] != "*"))
+        schedule = cls(text, cron=(*sets[:4], weekdays), cron_restricted=(fields[2] != "*", fields[4] != "*"))
+        if not schedule._can_fire():
+            raise ScheduleError(f"schedule {text!r} never fires: no month in it has that day")
+        return schedule
+
+    def _can_fire(self) -> bool:
+        """Whether some day of the year matches (minutes and hours always do once parsed)."""
+        _, _, days, months, _ = self.cron
+        dom, dow = self.cron_restricted
+        if dow:  # every month has every weekday; with both given, cron fires on either
+            return True
+        return any(day <= _MONTH_DAYS[month - 1] for month in months for day in days)
 
     @property
     def period(self) -> timedelta:
@@ -57,7 +74,7 @@ class Schedule:
             return when + self.interval
         t = when.astimezone(WIB).replace(second=0, microsecond=0) + timedelta(minutes=1)
         minutes, hours, days, months, weekdays = self.cron
-        limit = t + timedelta(days=366 * 5)
+        limit = t + HORIZON
         while t < limit:
             if t.month not in months:
                 t = (t.replace(day=1, hour=0, minute=0) + timedelta(days=32)).replace(day=1)

@@ -49,6 +49,24 @@ def test_relative_hints_resolve_against_home_and_url_gets_slash(tmp_path):
     (('id = "contoh"', 'id = "Contoh News!"'), "id", "lowercase"),
     (('name = "Contoh News"', 'nama = "Contoh News"'), "nama", "unknown field"),
     (('name = "Contoh News"\n', ""), "name", "missing"),
+    (('name = "Contoh News"', 'name = "  "'), "name", "empty"),
+    (('url = "https://contoh.co.id"', 'url = "http://contoh.co.id:99999/"'), "url", "port"),
+    (('url = "https://contoh.co.id"', 'url = "http://contoh.co.id:0/"'), "url", "port"),
+    (('url = "https://contoh.co.id"', 'url = "ftp://contoh.co.id/"'), "url", "http or https"),
+    (('url = "https://contoh.co.id"', 'url = "https://contoh co.id/"'), "url", "spaces"),
+    (('url = "https://contoh.co.id"', 'url = "https://' + 'a' * 64 + '.co.id/"'), "url", "63"),
+    (('"/sitemap_index.xml"', '"https://contoh.co.id:123456/sitemap.xml"'), "sitemaps", "port"),
+    (('"/sitemap_index.xml"', '"ftp://contoh.co.id/sitemap.xml"'), "sitemaps", "http or https"),
+    (('schedule = "*/30 * * * *"', 'domains = ["m.contoh.co.id", "bad host"]'), "domains", "host names"),
+    (('schedule = "*/30 * * * *"', 'schedule = "0 0 31 2 *"'), "schedule", "never fires"),
+    (('schedule = "*/30 * * * *"', 'schedule = "0 0 30,31 2 *"'), "schedule", "never fires"),
+    (('schedule = "*/30 * * * *"', 'schedule = "400d"'), "schedule", "at most"),
+    (('schedule = "*/30 * * * *"', "concurrency = 0"), "concurrency", "1 to 8"),
+    (('schedule = "*/30 * * * *"', "concurrency = 2.5"), "concurrency", "integer"),
+    (('schedule = "*/30 * * * *"', "concurrency = true"), "concurrency", "integer"),
+    (('schedule = "*/30 * * * *"', "delay = -1"), "delay", "0 to 60"),
+    (('schedule = "*/30 * * * *"', "delay = nan"), "delay", "0 to 60"),
+    (('schedule = "*/30 * * * *"', 'delay = "1s"'), "delay", "number"),
 ])
 def test_bad_entry_names_outlet_and_field(tmp_path, change, field, words):
     path = write(tmp_path, GOOD.replace(*change))
@@ -57,6 +75,24 @@ def test_bad_entry_names_outlet_and_field(tmp_path, change, field, words):
     message = str(err.value)
     assert str(path) in message and f"'{field}'" in message and words in message
     assert "entry 1" in message
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('outlet = ["x"]', "outlet entry 1: field 'outlet': expected an [[outlet]] table, got a string 'x'"),
+    ('[outlet]\nid = "x"', "field 'outlet': expected [[outlet]] tables, got a table"),
+    ("outlet = 3", "field 'outlet': expected [[outlet]] tables"),
+])
+def test_entries_that_are_not_tables(tmp_path, text, words):
+    path = write(tmp_path, text)
+    with pytest.raises(RegistryError) as err:
+        load_registry(path)
+    assert str(err.value).startswith(str(path)) and words in str(err.value)
+
+
+def test_cron_lines_that_fire_rarely_are_fine(tmp_path):
+    for schedule in ("0 0 29 2 *", "0 0 31 2 1", "0 0 31 * *"):
+        (outlet,) = load_registry(write(tmp_path, GOOD.replace("*/30 * * * *", schedule)))
+        assert outlet.schedule == schedule
 
 
 def test_duplicate_ids_and_unknown_selection(tmp_path):
@@ -75,6 +111,8 @@ def test_unreadable_files(tmp_path):
         load_registry(write(tmp_path, "[[outlet]\nid="))
     with pytest.raises(RegistryError, match="no \\[\\[outlet\\]\\] entries"):
         load_registry(write(tmp_path, "# empty\n"))
+    with pytest.raises(RegistryError, match="cannot read"):
+        load_registry(tmp_path)
 
 
 def test_schedules():

@@ -35,10 +35,19 @@ def test_cron_lines_are_read_in_wib():
     assert Schedule.parse("15 6 1 * *").next_after(saturday) == datetime(2026, 12, 1, 6, 15, tzinfo=WIB)
 
 
-@pytest.mark.parametrize("bad", ["0m", "often", "* * * *", "61 * * * *", "*/0 * * * *", "1-x * * * *"])
+@pytest.mark.parametrize("bad", ["0m", "often", "* * * *", "61 * * * *", "*/0 * * * *", "1-x * * * *",
+                                 "0 0 31 2 *", "0 0 30 2 *", "0 0 31 4,6,9,11 *", "99999999999999d", "367d"])
 def test_bad_schedules_are_refused(bad):
     with pytest.raises(ScheduleError):
         Schedule.parse(bad)
+
+
+def test_rare_cron_lines_fire_and_have_a_period():
+    leap_day = Schedule.parse("0 0 29 2 *")
+    assert leap_day.next_after(datetime(2097, 3, 1, tzinfo=WIB)) == datetime(2104, 2, 29, tzinfo=WIB)  # 2100 is not
+    assert leap_day.period >= timedelta(days=365)
+    either = Schedule.parse("0 0 31 2 1")  # day 31 never comes in February, but Mondays do (cron's OR rule)
+    assert either.next_after(datetime(2026, 11, 28, tzinfo=WIB)) == datetime(2027, 2, 1, tzinfo=WIB)
 
 
 def test_jitter_is_fixed_per_outlet_and_small():
