@@ -3,13 +3,16 @@
 Layout under the index directory:
 
     CURRENT             the name of the live generation, replaced atomically (os.replace)
-    gen-<stamp>/        one Whoosh index, warta.json (its fingerprint), stems.tsv (the stem cache)
+    gen-<stamp>/        one Whoosh index, warta.json (its fingerprint), stems.tsv (the stem cache),
+                        readers.lock (held shared by every searcher that has the generation open)
     update.lock         held by the one process writing (others wait)
 
 `update` compares the store's (url, content hash) pairs with the index's and writes only the difference,
 so running it twice does nothing the second time. Whoosh commits are atomic (a new TOC file), so a writer
 killed mid-update leaves the last committed index readable and the next update redoes the rest.
 `rebuild` writes a new generation while searchers keep reading the old one, then flips CURRENT.
+A generation other than CURRENT is removed by the next writer once no searcher holds it (readers.lock),
+so a killed rebuild's half-written directory goes too, and a long-lived server is never pulled from under.
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.store import Store
+from warta.processes import die_with_parent
 
 log = logging.getLogger(__name__)
 
 STEMS_FILE = "stems.tsv"
+READERS_LOCK = "readers.lock"
 COMMIT_EVERY = 20_000  # documents per commit on big updates: a killed update loses at most this much work
 BATCH_SEGMENT = 5000  # documents per writer process and segment in a rebuild
 CODEC_COMPRESSION = 1  # zlib level for posting blocks: as small as Whoosh's default 3 here, cheaper to write
@@ -75,6 +80,30 @@ def current_generation(root: Path) -> Path | None:
     return gen if name and whoosh_index.exists_in(gen) else None
 
 
+def built_fingerprint(gen: Path) -> str:
+    """The fingerprint a generation was built under ('' when unknown)."""
+    try:
+        return json.loads((gen / "warta.json").read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+def hold_generation(gen: Path) -> int:
+    """Mark a generation as read by this process (a shared lock on its readers.lock); returns the fd to close.
+
+    Raises FileNotFoundError when the generation has been removed meanwhile (the caller looks again).
+    """
+    fd = os.open(gen / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if not whoosh_index.exists_in(gen):  # removed while we waited for the lock
+            raise FileNotFoundError(f"index generation {gen.name} was removed")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def open_index(root: Path, lexicon: Lexicon | None = None) -> Index:
     """The live index, read with this code's schema (not the pickled one), or IndexMissingError."""
     gen = current_generation(Path(root))
@@ -88,9 +117,8 @@ def stale_reason(root: Path, lexicon: Lexicon | None = None) -> str:
     gen = current_generation(Path(root))
     if gen is None:
         return "no index yet"
-    try:
-        built = json.loads((gen / "warta.json").read_text(encoding="utf-8"))["fingerprint"]
-    except (OSError, ValueError, KeyError):
+    built = built_fingerprint(gen)
+    if not built:
         return "index has no fingerprint"
     wanted = fingerprint(lexicon)
     return "" if built == wanted else f"schema or lexicon changed ({built} -> {wanted})"
@@ -103,11 +131,15 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
     root, started = Path(root), time.monotonic()
     lexicon = lexicon or load_lexicon()
     procs = procs or min(2, os.cpu_count() or 1)
+    die_with_parent()  # a killed `warta index` takes its writer and stemming processes with it
     with _exclusive(root), Store(store_path) as store:
-        reason = "asked" if rebuild else stale_reason(root, lexicon)
         live = current_generation(root)
-        if live:
+        _remove_unused_generations(root, keep={live.name} if live else set())
+        reason = "asked" if rebuild else stale_reason(root, lexicon)
+        if live and built_fingerprint(live) == fingerprint(lexicon):
             load_stems(live / STEMS_FILE)
+        else:  # stems made under another lexicon (its unstemmed words) must not leak into this one
+            STEMS.clear()
         wanted = store.hashes()
         if reason:
             report = _rebuild(root, store, wanted, names or {}, lexicon, progress, procs)
@@ -138,6 +170,8 @@ def _indexed(ix: Index) -> dict[str, str]:
     """id -> content hash of every live document, read from columns (no stored-field unpickling)."""
     out = {}
     with ix.reader() as reader:
+        if not reader.doc_count_all():  # an empty index has no columns at all
+            return out
         ids, hashes = reader.column_reader("id"), reader.column_reader("hash")
         for docnum in reader.all_doc_ids():
             out[ids[docnum]] = hashes[docnum]
@@ -181,9 +215,9 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
 def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str, str], lexicon: Lexicon,
              progress, procs: int) -> IndexReport:
     root.mkdir(parents=True, exist_ok=True)
-    live = current_generation(root)
     gen = root / f"gen-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     gen.mkdir()
+    (gen / READERS_LOCK).touch()
     ix = whoosh_index.create_in(str(gen), build_schema(lexicon))
     report = IndexReport(rebuilt=True, generation=gen.name)
     urls = sorted(wanted)
@@ -206,7 +240,7 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
                                                 "built": datetime.now(UTC).isoformat(timespec="seconds"),
                                                 "articles": report.new}), encoding="utf-8")
     _point_to(root, gen)
-    _remove_old_generations(root, keep={gen.name, live.name if live else ""})
+    _remove_unused_generations(root, keep={gen.name})
     return report
 
 
@@ -249,8 +283,30 @@ def _point_to(root: Path, gen: Path) -> None:
     os.replace(tmp, root / "CURRENT")
 
 
-def _remove_old_generations(root: Path, keep: set[str]) -> None:
-    """Drop generations older than the one just replaced (kept a cycle so open searchers finish)."""
-    for path in root.glob("gen-*"):
-        if path.is_dir() and path.name not in keep:
+def _remove_unused_generations(root: Path, keep: set[str]) -> list[str]:
+    """Remove every generation but `keep` that no searcher holds; held ones wait for a later writer.
+
+    Called with the update lock held, so no rebuild is writing one: a generation that is neither live
+    nor held is a replaced one or what a killed rebuild left.
+    """
+    removed = []
+    for path in sorted(root.glob("gen-*")):
+        if not path.is_dir() or path.name in keep:
+            continue
+        try:
+            fd = os.open(path / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a searcher still reads it
+        try:
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+        finally:
+            os.close(fd)
+    if removed:
+        log.info("removed unused index generations: %s", ", ".join(removed))
+    return removed

@@ -47,7 +47,7 @@ def top(postings: Postings, lengths: FieldLengths, terms: Iterable[tuple[str, st
     if not len(candidates) or k <= 0:
         return []
     scores = np.zeros(len(lengths.lengths[next(iter(lengths.lengths))]), dtype=np.float32)
-    for field, text in set(terms):
+    for field, text in sorted(set(terms)):  # one summation order: equal documents get equal scores
         if field not in lengths.lengths:
             continue
         ids, tfs = postings.get(field, text)
@@ -56,9 +56,23 @@ def top(postings: Postings, lengths: FieldLengths, terms: Iterable[tuple[str, st
         idf = math.log(1 + (n_docs - len(ids) + 0.5) / (len(ids) + 0.5))
         norm = K1 * (1 - B + B * lengths.lengths[field][ids] / lengths.average[field])
         scores[ids] += boosts.get(field, 1.0) * idf * tfs * (K1 + 1) / (tfs + norm)
-    cand, cand_scores = candidates, scores[candidates]
-    if len(cand) > k:
-        keep = np.argpartition(-cand_scores, k - 1)[:k]
-        cand, cand_scores = cand[keep], cand_scores[keep]
-    order = np.lexsort((cand, -cand_scores))
-    return [(int(cand[i]), float(cand_scores[i])) for i in order]
+    cand_scores = scores[candidates]
+    return [(int(candidates[i]), float(cand_scores[i])) for i in smallest(-cand_scores, candidates, k)]
+
+
+def smallest(keys: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k smallest keys, in order of (key, docnum): one total order for every k.
+
+    Pages are cut from this order with k = page * per_page, so page 2 must continue page 1 exactly.
+    A bare argpartition picks arbitrarily among keys tied at the k-th place, and a different k picks
+    differently: ties at a page boundary would repeat on one page and vanish from the next.
+    """
+    if len(keys) > k:
+        kth = np.partition(keys, k - 1)[k - 1]
+        better = np.flatnonzero(keys < kth)
+        tied = np.flatnonzero(keys == kth)
+        tied = tied[np.argsort(docs[tied], kind="stable")][: k - len(better)]
+        keep = np.concatenate([better, tied])
+    else:
+        keep = np.arange(len(keys))
+    return keep[np.lexsort((docs[keep], keys[keep]))]

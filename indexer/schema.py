@@ -71,11 +71,26 @@ class IndexedArticle:
                    published=fields.get("published"))
 
 
+INDEXED_YEARS = range(1970, 2200)  # dates the index's arithmetic can carry; the crawler keeps tighter bounds
+
+
+def indexed_time(when: datetime | None) -> datetime | None:
+    """A publication time as Whoosh keeps it (naive UTC), or None for one no calendar sum can carry.
+
+    Crawled dates are untrusted: a 9999-12-31 from a page's JSON-LD must leave the article undated,
+    not stop every later `warta index` with an OverflowError.
+    """
+    if when is None or when.year not in INDEXED_YEARS:
+        return None
+    try:
+        return (when - when.utcoffset()).replace(tzinfo=None) if when.utcoffset() else when.replace(tzinfo=None)
+    except OverflowError:
+        return None
+
+
 def document(article: Article, digest: str, outlet_name: str = "") -> dict:
     """The Whoosh document for one stored article."""
-    published = article.published.replace(tzinfo=None) if article.published else None  # Whoosh: naive UTC
-    if article.published and article.published.utcoffset():
-        published = (article.published - article.published.utcoffset()).replace(tzinfo=None)
+    published = indexed_time(article.published)
     doc = dict(id=article_id(article.url), url=article.url, hash=digest, outlet=article.outlet,
                outlet_name=outlet_name or article.outlet, title=article.title, body=article.text,
                author=article.author, regions=",".join(r.replace(",", " ") for r in article.regions))

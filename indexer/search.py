@@ -15,24 +15,28 @@ a user who picked one outlet still sees how many hits the other outlets have.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
 import numpy as np
+from whoosh import index as whoosh_index
 
 from indexer.analysis import STEMS, load_stems, terms
 from indexer.docsets import docs
-from indexer.index import STEMS_FILE, current_generation, open_index
+from indexer.index import STEMS_FILE, IndexMissingError, built_fingerprint, current_generation, hold_generation
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
 from indexer.query import FIELD_BOOSTS, SEARCH_FIELDS, ParsedQuery, QueryError, QueryParser, positive_terms
-from indexer.ranking import FieldLengths, top
-from indexer.schema import IndexedArticle, build_schema
+from indexer.ranking import FieldLengths, smallest, top
+from indexer.schema import IndexedArticle, build_schema, fingerprint
 from indexer.snippets import Snippet, mark_all, snippet
 from indexer.suggest import correct
 
@@ -104,13 +108,20 @@ class SearchResult:
 class Catalog:
     """One open index commit and what search keeps beside it: postings cache, facet masks, dates, lengths.
 
-    Built once per commit (about a second at 100,000 articles) and shared by all threads; Whoosh reads go
-    through `lock`, since its readers are not made for concurrent use.
+    A snapshot: built once per commit (about a second at 100,000 articles) from a searcher of its own
+    and never changed afterwards, so every request answers from one consistent commit. Whoosh reads go
+    through `lock`, since its readers are not made for concurrent use. `users` counts the requests that
+    hold it; a replaced catalog is closed by the last of them (see Searcher).
     """
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, analysis: Analysis, generation: str, hold: int | None = None):
         self.searcher = searcher
+        self.analysis = analysis
+        self.generation = generation
         self.lock = threading.RLock()
+        self.users = 0
+        self.retired = False
+        self._hold = hold  # fd of the shared lock on the generation's readers.lock
         reader = searcher.reader()
         size = reader.doc_count_all()
         self.n_docs = max(1, reader.doc_count())
@@ -131,58 +142,159 @@ class Catalog:
                 mask[ids] = True
                 label = searcher.stored_fields(int(ids[0])).get("outlet_name", value) if facet == "outlet" else value
                 self.labels[facet][key] = (value, label)
-        column = reader.column_reader("published")
-        self.times = np.full(size, -np.inf)
-        for docnum in range(size):
-            value = column[docnum]
-            if value:
-                self.times[docnum] = value.replace(tzinfo=UTC).timestamp()
+        self.times = _times(reader, size)
         self.lengths = FieldLengths(reader, SEARCH_FIELDS)
 
     def between(self, start: date | None, end: date | None) -> np.ndarray:
         lo = datetime.combine(start, dtime.min, UTC).timestamp() if start else -np.inf
-        hi = (datetime.combine(end, dtime.min, UTC) + timedelta(days=1)).timestamp() if end else np.inf
+        hi = datetime.combine(end, dtime.min, UTC).timestamp() + 86400 if end else np.inf  # date.max + 1 day
         return (self.times >= lo) & (self.times < hi)
+
+    def close(self) -> None:
+        self.searcher.close()
+        if self._hold is not None:
+            os.close(self._hold)
+            self._hold = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """How queries are read for one index generation: its lexicon, schema, analyzer and parser."""
+
+    lexicon: Lexicon
+    schema: object
+    analyzer: object
+    parser: QueryParser
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> Analysis:
+        schema = build_schema(lexicon)
+        return cls(lexicon, schema, schema["body"].analyzer, QueryParser(schema, lexicon))
+
+
+OPEN_ATTEMPTS = 5  # a commit landing while a catalog opens can remove files under it: look again
 
 
 class Searcher:
     """The open index plus what search needs beside it; follows the index as it is updated or rebuilt.
 
-    One per process: the web app shares it across its threads.
+    One per process: the web app shares it across its threads. Each request holds the catalog it
+    started with until it ends (`_using`); when the index moves on, the next request opens a new
+    catalog from a fresh Whoosh searcher (never `refresh()`, which closes what other threads still
+    read), and the old one is closed when its last request ends. A generation this process has open
+    is held with a shared lock, so `warta index` removes it only once no searcher reads it. While one
+    thread opens the new catalog, the others keep answering from the old one.
     """
 
     def __init__(self, root: Path, lexicon: Lexicon | None = None):
         self.root = Path(root)
-        self.lexicon = lexicon or load_lexicon()
-        self.schema = build_schema(self.lexicon)
-        self.analyzer = self.schema["body"].analyzer
-        self.parser = QueryParser(self.schema, self.lexicon)
-        self._lock = threading.Lock()
-        self._generation: str | None = None
+        self._follow_lexicon = lexicon is None  # the lexicon file may change with a rebuilt generation
+        self.analysis = Analysis.of(lexicon or load_lexicon())
+        self._lock = threading.Lock()  # guards _catalog and the users counts
+        self._opening = threading.Lock()  # one thread opens the next catalog
         self._catalog: Catalog | None = None
 
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.analysis.lexicon
+
     def catalog(self) -> Catalog:
-        """The current commit of the live generation, reopened when either has moved on."""
+        """The catalog of the index as it is now (opened if the index moved on); not held for a request."""
+        with self._using() as catalog:
+            return catalog
+
+    @contextmanager
+    def _using(self) -> Iterator[Catalog]:
+        catalog = self._acquire()
+        try:
+            yield catalog
+        finally:
+            with self._lock:
+                catalog.users -= 1
+                done = catalog.retired and catalog.users == 0
+            if done:
+                catalog.close()
+
+    def _acquire(self) -> Catalog:
         gen = current_generation(self.root)
+        if gen is None:
+            raise IndexMissingError(f"no search index at {self.root} yet; run 'warta index'")
         with self._lock:
-            catalog = self._catalog
-            if catalog is None or gen is None or gen.name != self._generation:
-                ix = open_index(self.root, self.lexicon)  # raises IndexMissingError
-                load_stems(gen / STEMS_FILE)
-                catalog, self._generation = Catalog(ix.searcher()), gen.name
-            elif not catalog.searcher.up_to_date():
-                catalog = Catalog(catalog.searcher.refresh())
-            self._catalog = catalog
-        return catalog
+            current = self._catalog
+            if current is not None and (not self._stale(current, gen) or not self._opening.acquire(blocking=False)):
+                current.users += 1  # fresh, or another thread is opening the next one meanwhile
+                return current
+        if current is None:
+            self._opening.acquire()  # nothing to answer from yet: wait for whoever opens the first one
+        try:
+            with self._lock:
+                current = self._catalog
+            fresh = current if current is not None and not self._stale(current, gen) else self._open(gen)
+            with self._lock:
+                if fresh is not current:
+                    self._catalog = fresh
+                    if current is not None:
+                        current.retired = True
+                        if current.users == 0:
+                            current.close()
+                fresh.users += 1
+                return fresh
+        finally:
+            self._opening.release()
+
+    @staticmethod
+    def _stale(catalog: Catalog, gen: Path) -> bool:
+        return catalog.generation != gen.name or not catalog.searcher.up_to_date()
+
+    def _open(self, gen: Path) -> Catalog:
+        """A new catalog on the latest commit of gen (or of whatever generation is live by then)."""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                hold = hold_generation(gen)
+            except FileNotFoundError:
+                gen = current_generation(self.root)
+                if gen is None:
+                    raise IndexMissingError(f"no search index at {self.root} yet; run 'warta index'") from None
+                continue
+            try:
+                analysis = self._analysis_for(gen)
+                ix = whoosh_index.open_dir(str(gen), schema=analysis.schema)
+                return Catalog(ix.searcher(), analysis, gen.name, hold)
+            except Exception:
+                os.close(hold)
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise IndexMissingError(f"the search index at {self.root} keeps changing; try again")
+
+    def _analysis_for(self, gen: Path) -> Analysis:
+        """This searcher's analysis, reloaded when gen was built under another lexicon file."""
+        built = built_fingerprint(gen)
+        if self._follow_lexicon and built and built != fingerprint(self.analysis.lexicon):
+            load_lexicon.cache_clear()
+            lexicon = load_lexicon()
+            if fingerprint(lexicon) == built:
+                STEMS.clear()  # stems depend on the lexicon's unstemmed words
+                self.analysis = Analysis.of(lexicon)
+        load_stems(gen / STEMS_FILE)
+        return self.analysis
+
+    def close(self) -> None:
+        with self._lock:
+            catalog, self._catalog = self._catalog, None
+            if catalog is not None:
+                catalog.retired = True
+                if catalog.users == 0:
+                    catalog.close()
 
     def doc_count(self) -> int:
         return self.catalog().n_docs
 
     def outlet_counts(self) -> dict[str, int]:
         """Articles in the index per outlet id."""
-        catalog = self.catalog()
-        return {value: int(np.count_nonzero(catalog.masks["outlet"][key] & catalog.live))
-                for key, (value, _) in catalog.labels["outlet"].items()}
+        with self._using() as catalog:
+            return {value: int(np.count_nonzero(catalog.masks["outlet"][key] & catalog.live))
+                    for key, (value, _) in catalog.labels["outlet"].items()}
 
     def generation(self) -> str | None:
         gen = current_generation(self.root)
@@ -192,13 +304,13 @@ class Searcher:
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         request.check()
-        try:
-            parsed = self.parser.parse(request.query)
-        except QueryError as exc:
-            raise SearchError(str(exc)) from exc
-        catalog = self.catalog()
-        with catalog.lock:
-            return self._search(catalog, request, parsed, started)
+        with self._using() as catalog:
+            try:
+                parsed = catalog.analysis.parser.parse(request.query)
+            except QueryError as exc:
+                raise SearchError(str(exc)) from exc
+            with catalog.lock:
+                return self._search(catalog, request, parsed, started)
 
     def _search(self, catalog: Catalog, request: SearchRequest, parsed: ParsedQuery, started: float) -> SearchResult:
         matched = docs(parsed.query, catalog.postings, catalog.searcher, catalog.live)
@@ -212,8 +324,8 @@ class Searcher:
                        catalog.n_docs, limit)[offset:limit]
         else:
             page = [(d, None) for d in _by_time(catalog.times, final, limit, request.sort == "newest")[offset:limit]]
-        hits = [self._hit(catalog.searcher, docnum, score, terms) for docnum, score in page]
-        suggestion = self._suggest(catalog.searcher, parsed) if len(final) < 3 else None
+        hits = [self._hit(catalog, docnum, score, terms) for docnum, score in page]
+        suggestion = self._suggest(catalog, parsed) if len(final) < 3 else None
         return SearchResult(request=request, total=len(final), hits=hits,
                             facets=_facets(catalog, matched, filters), suggestion=suggestion,
                             took_ms=(time.perf_counter() - started) * 1000, parsed=parsed.text,
@@ -230,20 +342,24 @@ class Searcher:
             out["date"] = catalog.between(request.date_from, request.date_to)
         return out
 
-    def _hit(self, s, docnum: int, score: float | None, terms: frozenset[str]) -> Hit:
-        article = IndexedArticle.from_stored(s.stored_fields(docnum))
-        return Hit(article=article, title=mark_all(self.analyzer, article.title, terms),
-                   snippet=snippet(self.analyzer, article.body, terms), score=score)
+    @staticmethod
+    def _hit(catalog: Catalog, docnum: int, score: float | None, terms: frozenset[str]) -> Hit:
+        article = IndexedArticle.from_stored(catalog.searcher.stored_fields(docnum))
+        analyzer = catalog.analysis.analyzer
+        return Hit(article=article, title=mark_all(analyzer, article.title, terms),
+                   snippet=snippet(analyzer, article.body, terms), score=score)
 
-    def _suggest(self, s, parsed: ParsedQuery) -> str | None:
+    @staticmethod
+    def _suggest(catalog: Catalog, parsed: ParsedQuery) -> str | None:
         """The query with each word the index does not know replaced by its best correction."""
-        reader = s.reader()
+        reader = catalog.searcher.reader()
+        analyzer = catalog.analysis.analyzer
 
         def df(term: str) -> int:
             return reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
 
         def analyze(word: str) -> list[str]:
-            return terms(self.analyzer, word, mode="query")
+            return terms(analyzer, word, mode="query")
 
         words, changed = parsed.text.split(), False
         for i, word in enumerate(words):
@@ -257,10 +373,28 @@ class Searcher:
 
     # -- articles -----------------------------------------------------------------------------------
     def article(self, article_id: str) -> IndexedArticle | None:
-        catalog = self.catalog()
-        with catalog.lock:
+        with self._using() as catalog, catalog.lock:
             fields = catalog.searcher.document(id=article_id)
         return IndexedArticle.from_stored(fields) if fields else None
+
+
+_EPOCH_US = (datetime(1970, 1, 1) - datetime.min) // timedelta(microseconds=1)  # Whoosh counts from datetime.min
+_UNDATED = np.uint64(2**64 - 1)  # the column's value for a document without a date
+
+
+def _times(reader, size: int) -> np.ndarray:
+    """Publication times as Unix seconds by docnum; -inf for undated documents.
+
+    Read as raw column values: Whoosh's own translation turns the "no value" marker into a datetime
+    and overflows, so one undated article would make the whole index unreadable.
+    """
+    times = np.full(size, -np.inf)
+    if not size:  # an empty index has no columns
+        return times
+    raw = np.fromiter(reader.column_reader("published", translate=False), dtype=np.uint64, count=size)
+    dated = raw != _UNDATED
+    times[dated] = (raw[dated].astype(np.int64) - _EPOCH_US) / 1e6
+    return times
 
 
 def _all(masks) -> np.ndarray | None:
@@ -274,10 +408,7 @@ def _by_time(times: np.ndarray, docs: np.ndarray, k: int, newest: bool) -> list[
         return []
     when = times[docs]
     key = np.where(np.isinf(when), np.inf, -when) if newest else np.where(np.isinf(when), np.inf, when)
-    if len(docs) > k:
-        keep = np.argpartition(key, k - 1)[:k]
-        docs, key = docs[keep], key[keep]
-    return [int(docs[i]) for i in np.lexsort((docs, key))]
+    return [int(docs[i]) for i in smallest(key, docs, k)]
 
 
 def _facets(catalog: Catalog, matched: np.ndarray, filters: dict[str, np.ndarray]) -> dict:

@@ -246,8 +246,9 @@ class Store:
                 "WHERE outlet = ? AND result = 'running'", [(_now(), o) for o in outlets]).rowcount
 
     def has_finished_run(self, outlet: str) -> bool:
-        """Whether a crawl of outlet ever ran to its end (killed and interrupted runs do not count)."""
-        return self.db.execute("SELECT 1 FROM crawl_runs WHERE outlet = ? AND result = 'ok' LIMIT 1",
+        """Whether a crawl of outlet ever ran to its end (killed and interrupted runs do not count; a run
+        that finished with extraction errors does: its listings were read to the end)."""
+        return self.db.execute("SELECT 1 FROM crawl_runs WHERE outlet = ? AND result IN ('ok', 'errors') LIMIT 1",
                                (outlet,)).fetchone() is not None
 
     def finish_run(self, run: CrawlRun, stats: dict | None = None) -> None:
