@@ -92,8 +92,9 @@ def page_info(html: str | etree._Element) -> PageInfo:
     return PageInfo(canonical.strip(), listing and not error, error)
 
 
-def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Article:
-    """Extract one article or raise Rejected with the reason."""
+def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, language_gate: bool = True) -> Article:
+    """Extract one article or raise Rejected with the reason (language_gate=False: any language passes, for
+    scoring the body on foreign evaluation sets)."""
     if not html or not (html.strip() if isinstance(html, str) else html.strip()):
         raise Rejected("empty")
     tree = parse(html)
@@ -112,7 +113,7 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None) -> Articl
     text = "\n\n".join(paragraphs)
     if len(text.split()) < MIN_WORDS:
         raise Rejected("too-short")
-    if not is_indonesian(text, meta.lang):
+    if language_gate and not is_indonesian(text, meta.lang):
         raise Rejected("not-indonesian")
     author = meta.author or credits.get("reporter") or credits.get("author") or credits.get("editor", "")
     return Article(url=url, outlet=outlet.id if outlet else "", title=title, text=text,

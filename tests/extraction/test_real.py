@@ -1,0 +1,74 @@
+"""Pages nobody on this project wrote: warta must never be worse than plain trafilatura, the library it falls
+back to (issue 14: per page F1 >= trafilatura's - 0.02, and above it overall)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extraction import evaluation as ev
+from tests.extraction import real
+
+MARGIN = 0.02
+WHERE = real.data_dir()
+needs_pages = pytest.mark.skipif(
+    WHERE is None, reason="real pages not laid out on this machine: run `python -m tests.extraction.real import` "
+                          "(or provide ../shared/extraction-real); the manifest tests still run")
+
+
+def test_every_page_has_its_provenance():
+    info = real.manifest()
+    for name, source in info["sources"].items():
+        assert source["repo"] and len(source["commit"]) == 40 and source["licence"] and source["gold"], name
+    ids = set()
+    for page in info["pages"]:
+        assert page["set"] in real.SETS and page["source"] in info["sources"], page
+        assert page["path"] and len(page["sha256"]) == 64 and page["url"].startswith("http") and page["gold"], page
+        assert (page["set"], page["id"]) not in ids
+        ids.add((page["set"], page["id"]))
+        if page["set"] == "indonesian":  # a hand-written body is a rule over the page, never copied text
+            assert page["gold"].startswith(("hand", "repo")) and page["body"]["xpath"], page
+    assert sum(p["set"] == "scrapinghub" for p in info["pages"]) == 181
+
+
+@pytest.fixture(scope="module")
+def scores():
+    out = {}
+    for name in real.SETS:
+        cases = real.load(name)
+        out[name] = {"warta": ev.run(cases, ev.warta), "trafilatura": ev.run(cases, ev.plain_trafilatura)}
+    return out
+
+
+def _trailing(results) -> list[str]:
+    return [f"{w.case.name}: warta {w.f1:.3f}{' (' + w.got.rejected + ')' if w.got.rejected else ''} "
+            f"< trafilatura {t.f1:.3f}"
+            for w, t in zip(results["warta"], results["trafilatura"], strict=True) if w.f1 < t.f1 - MARGIN]
+
+
+@needs_pages
+def test_the_sets_are_laid_out_whole():
+    assert len(real.load("scrapinghub")) == 181
+    assert len(real.load("indonesian")) >= 3
+
+
+@needs_pages
+def test_real_indonesian_pages_never_worse_than_trafilatura(scores):
+    results = scores["indonesian"]
+    assert not _trailing(results)
+    assert ev.summary(results["warta"])["f1"] > ev.summary(results["trafilatura"])["f1"]
+
+
+@needs_pages
+@pytest.mark.xfail(strict=True, reason="issue 14 item 2, open: on the Scrapinghub set warta rejects pages that "
+                   "declare articles (listing-page, too-short) and keeps furniture its container rules miss; "
+                   "bench/extraction.py lists the pages")
+def test_scrapinghub_pages_never_worse_than_trafilatura(scores):
+    results = scores["scrapinghub"]
+    assert not _trailing(results), "\n".join(_trailing(results))
+    assert ev.summary(results["warta"])["f1"] >= ev.summary(results["trafilatura"])["f1"]
+
+
+@needs_pages
+def test_no_real_page_makes_extract_raise(scores):
+    # ev.warta lets anything but Rejected through: a traceback here fails the fixture, not this test
+    assert all(s.got.text or s.got.rejected for r in scores.values() for s in r["warta"])
