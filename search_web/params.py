@@ -6,6 +6,7 @@ per_page), so a search URL can move between them by changing only the path.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
@@ -13,6 +14,8 @@ from werkzeug.datastructures import MultiDict
 from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
 
 DEFAULT_PER_PAGE = 10
+YEARS = (1900, 2200)  # dates a search may name; the index's date arithmetic is safe well inside these
+_YMD = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class ParamError(ValueError):
@@ -26,13 +29,23 @@ def _many(args: MultiDict, name: str) -> tuple[str, ...]:
 
 
 def _date(args: MultiDict, name: str) -> date | None:
-    raw = (args.get(name) or "").strip()
+    return parse_date(args.get(name) or "", name)
+
+
+def parse_date(raw: str, name: str) -> date | None:
+    """A YYYY-MM-DD date between 1900 and 2200 (None when blank); ParamError otherwise."""
+    raw = raw.strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ParamError(f"'{name}' must be a date written YYYY-MM-DD, not {raw[:40]!r}") from None
+        value = date.fromisoformat(raw) if _YMD.fullmatch(raw) else None
+    except ValueError:  # 2025-02-30
+        value = None
+    if value is None:
+        raise ParamError(f"'{name}' must be a date written YYYY-MM-DD, not {raw[:40]!r}")
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ParamError(f"'{name}' must be a date between {YEARS[0]} and {YEARS[1]}, not {raw!r}")
+    return value
 
 
 def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:

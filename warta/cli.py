@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
-from warta.paths import data_dir, index_path, store_path
+from warta.paths import data_dir, data_problem, index_path, store_path, store_problem
 from warta.registry import RegistryError, load_registry, select
 from warta.schedules import WIB
 
@@ -23,10 +24,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     args.data = data_dir(getattr(args, "data", None))
+    if args.command not in NO_DATA:  # checked before anything is written there
+        problem = data_problem(args.data) or (args.command not in NO_STORE and store_problem(args.data))
+        if problem:
+            print(f"warta {args.command}: {problem}", file=sys.stderr)
+            return 2
     try:
         return args.run(args)
     except RegistryError as exc:
         print(f"warta: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError):  # locked, disk full: the job failed, the input is fine
+            raise
+        print(f"warta {args.command}: the store {store_path(args.data)} cannot be read: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("warta: interrupted", file=sys.stderr)
@@ -36,13 +47,44 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+NO_DATA = {"extract", "outlets"}  # commands that never read the data directory
+NO_STORE = {"search", "mirror"}  # commands that read it but not the store
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line on stderr (exit 2) instead of the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {port}")
+    return port
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
                         help="where the store and index live (default: $WARTA_DATA or ./data)")
     common.add_argument("--seeds", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                         help="outlet registry to use (default: seeds/outlets.toml)")
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="warta", parents=[common],
         description="warta: search engine for Indonesian regional-government news.",
         epilog="Run 'warta demo' for an offline tour: outlet mirror -> crawl -> index -> search.")
@@ -59,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--release-every", type=float, default=45.0, metavar="SECONDS",
                    help="publish one new article per mirror site at this interval (default 45)")
     p.add_argument("--every", default="30s", metavar="INTERVAL", help="crawl schedule of every outlet (default 30s)")
-    p.add_argument("--port", type=int, default=8000, help="search server port (default 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="search server port (default 8000)")
     p.add_argument("--for", dest="duration", type=float, metavar="SECONDS", help="stop by itself after this long")
 
     p = command("mirror", "serve the offline outlet mirror (the test bed) until Ctrl-C", _mirror)
@@ -67,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reserve", type=int, default=6, help="articles per site held back for --release-every")
     p.add_argument("--release-every", type=float, default=0.0, metavar="SECONDS",
                    help="publish one held-back article per site at this interval")
-    p.add_argument("--port", type=int, default=8800, help="port on each site's loopback address (default 8800)")
+    p.add_argument("--port", type=_port, default=8800, help="port on each site's loopback address (default 8800)")
     p.add_argument("--single-host", action="store_true", help="all sites on 127.0.0.1, one port each")
     p.add_argument("--seeds-out", type=Path, help="where to write the mirror's registry "
                                                   "(default: DATA/mirror-outlets.toml)")
@@ -105,14 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("serve", "serve search in the browser and as JSON (read-only)", _serve)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    p.add_argument("--threads", type=_positive, default=8, help="worker threads (default 8)")
 
     p = command("schedule", "crawl every outlet on its schedule and keep the index fresh, until stopped", _schedule)
     p.add_argument("--once", action="store_true", help="crawl every outlet that is due once, update the index, exit")
     p.add_argument("--every", metavar="INTERVAL", help="one schedule for all outlets ('10m', '*/15 * * * *')")
     p.add_argument("--outlet", action="append", metavar="ID", help="only this outlet (repeatable)")
-    p.add_argument("--parallel", type=int, default=3, help="crawls at once (default 3)")
+    p.add_argument("--parallel", type=_positive, default=3, help="crawls at once (default 3)")
     p.add_argument("-v", "--verbose", action="store_true", help="log crawl starts too")
 
     p = command("status", "per outlet: articles, newest article, last good crawl, last error, overdue", _status)
@@ -141,17 +183,16 @@ def _index(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     import json
-    from datetime import date
 
     from indexer.index import IndexMissingError
     from indexer.search import Searcher, SearchRequest
     from indexer.serialize import result_json
+    from search_web.params import parse_date
 
     try:
         request = SearchRequest(
             query=args.query, outlets=tuple(args.outlet or ()), regions=tuple(args.region or ()),
-            date_from=date.fromisoformat(args.date_from) if args.date_from else None,
-            date_to=date.fromisoformat(args.date_to) if args.date_to else None,
+            date_from=parse_date(args.date_from or "", "--from"), date_to=parse_date(args.date_to or "", "--to"),
             sort=args.sort, page=args.page, per_page=args.per_page)
         result = Searcher(index_path(args.data)).search(request)
     except ValueError as exc:  # SearchError and bad dates
@@ -191,11 +232,17 @@ def format_result(result) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from search_web.serve import serve
+    from search_web.serve import make_server
 
+    try:
+        server = make_server(args.data, getattr(args, "seeds", None), args.host, args.port, args.threads)
+    except (OSError, ValueError) as exc:  # the port is taken, the address is not this machine's or not one
+        reason = getattr(exc, "strerror", None) or str(exc)
+        print(f"warta serve: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
+        return 2
     print(f"warta: serving search on http://{args.host}:{args.port}/ (data {args.data}); Ctrl-C to stop",
           flush=True)
-    serve(args.data, getattr(args, "seeds", None), args.host, args.port, args.threads)
+    server.run()
     return 0
 
 
