@@ -75,10 +75,50 @@ def _has_class(el: etree._Element, names: frozenset[str]) -> bool:
     return bool(cls) and not names.isdisjoint(cls.split())
 
 
+_TEXT_SKIP = frozenset({"a", "script", "style", "noscript", "template", "button", "select", "option"})
+
+
+def article_block(root: etree._Element) -> tuple[etree._Element | None, int]:
+    """The element that holds the most unlinked running text as its own paragraphs: its <p> children and the
+    text between its <br>s (Blogger, home-made CMSs). (element, words); (None, 0) on a page without text."""
+    sizes: dict[etree._Element, int] = {}
+    for node in root.xpath(".//text()[normalize-space()]"):
+        el = node.getparent()
+        if el is None:
+            continue
+        if node.is_tail:  # the text after a child belongs to the child's parent
+            el = el.getparent()
+            if el is None:
+                continue
+        if el.tag in _TEXT_SKIP or any(a.tag in _TEXT_SKIP for a in el.iterancestors()):
+            continue
+        block = el
+        while block.tag not in ("p", "div", "td", "article", "section", "main", "body", "li", "blockquote"):
+            parent = block.getparent()
+            if parent is None:
+                break
+            block = parent
+        if block.tag == "p" and block.getparent() is not None:
+            block = block.getparent()
+        sizes[block] = sizes.get(block, 0) + len(node.split())
+    if not sizes:
+        return None, 0
+    best = max(sizes, key=sizes.__getitem__)
+    return best, sizes[best]
+
+
 def drop_furniture(root: etree._Element, selectors: Iterable[str] = ()) -> None:
-    """Remove page furniture from root in place (ads, share bars, related posts, comments, captions...)."""
+    """Remove page furniture from root in place (ads, share bars, related posts, comments, captions...).
+
+    A generic rule never removes the element that holds the page's article block (ASP.NET pages wrap the
+    whole page in one <form>; some themes put the article in an element named like furniture); an outlet's
+    own selectors are trusted as they are.
+    """
+    block, words = article_block(root)
+    spared = set(block.iterancestors()) | {block} if block is not None and words >= 100 else set()
     doomed = [el for el in root.iter(etree.Element)
-              if el.tag in DROP_TAGS or _has_class(el, DROP_CLASSES) or DROP_IDS.match(el.get("id") or "")]
+              if (el.tag in DROP_TAGS or _has_class(el, DROP_CLASSES) or DROP_IDS.match(el.get("id") or ""))
+              and el not in spared]
     for selector in selectors:
         doomed += _selector(selector)(root)
     for el in doomed:

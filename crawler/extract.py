@@ -31,8 +31,11 @@ from warta.registry import Outlet
 
 MIN_WORDS = 40
 
-# WordPress body classes of listing pages; Blogger and CMS listings are caught by counting posts.
-_LISTING_BODY = re.compile(r"\b(?:archive|category|tag|author|search|search-results|home|blog|paged)\b")
+# Body class tokens of listing pages (WordPress archives, search, home) and of single articles; whole tokens,
+# so `category-news` on a single post is no listing.
+_LISTING_TOKENS = frozenset({"archive", "category", "tag", "author", "search", "search-results", "home", "blog",
+                             "paged", "date"})
+_SINGLE_TOKENS = re.compile(r"^(?:single|single-post|postid-\d+|post-template-default|single-format-\w+)$")
 _ERROR_BODY = re.compile(r"\berror404\b|\berror-page\b")
 _ERROR_TITLE = re.compile(r"\b(?:404|not found|tidak ditemukan|halaman tidak ada|page not found|error 5\d\d|"
                           r"database error|kesalahan server)\b", re.IGNORECASE)
@@ -76,20 +79,56 @@ def parse(html: str | bytes) -> etree._Element:
     return tree
 
 
-def page_info(html: str | etree._Element) -> PageInfo:
-    """Cheap structural facts about a page, read before the (expensive) extraction."""
+def page_info(html: str | etree._Element, url: str = "") -> PageInfo:
+    """Cheap structural facts about a page, read before the (expensive) extraction.
+
+    The page's kind comes from its structure, not from theme class names alone: a page that declares an
+    article (JSON-LD article type, article:published_time, itemprop=articleBody, a WordPress single-post body)
+    is never a listing; one that only looks like one (og:type article, or one headline over one long text
+    block) is a listing only under a listing URL. A listing is many short linked teasers, a listing body
+    class or a listing URL, with no article signal against it.
+    """
     try:
         tree = parse(html) if isinstance(html, str | bytes) else html
     except Rejected:
         return PageInfo("", False)
-    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), "")
-    body_class = " ".join(tree.xpath("//body/@class"))
-    og_type = " ".join(tree.xpath('//meta[@property="og:type"]/@content'))
-    listing = bool(_LISTING_BODY.search(body_class)) or (og_type != "article" and len(tree.xpath(_POSTS)) > 3)
-    title = " ".join(" ".join(tree.xpath("//head/title//text()")).split())
-    error = bool(_ERROR_BODY.search(body_class) or tree.xpath("//body[@id='error-page']")
-                 or (og_type != "article" and _ERROR_TITLE.search(title)))
+    try:
+        canonical = str(next(iter(tree.xpath('//link[@rel="canonical"]/@href')), ""))
+        tokens = set(" ".join(tree.xpath("//body/@class")).lower().split())
+        og_type = {t.strip().lower() for t in tree.xpath('//meta[@property="og:type"]/@content')}
+        declared = _declares_article(tree, tokens)
+        looks = "article" in og_type or _one_headline_one_long_block(tree)
+        url_listing = bool(url and _listing_url(url)) or bool(canonical and _listing_url(canonical))
+        teasers = len(tree.xpath(_POSTS)) > 3 and not _long_block_words(tree) >= _LONG_BLOCK
+        listing = not declared and ((url_listing and not looks) or bool(tokens & _LISTING_TOKENS)
+                                    or (teasers and not looks))
+        title = " ".join(" ".join(tree.xpath("//head/title//text()")).split())
+        error = bool(_ERROR_BODY.search(" ".join(tokens)) or tree.xpath("//body[@id='error-page']")
+                     or (not declared and "article" not in og_type and _ERROR_TITLE.search(title)))
+    except (ValueError, TypeError, etree.LxmlError):  # a page too broken to read its structure: no verdict
+        return PageInfo("", False)
     return PageInfo(canonical.strip(), listing and not error, error)
+
+
+_LONG_BLOCK = 150  # words of paragraph text in one block: an article's body, never a teaser
+
+
+def _declares_article(tree: etree._Element, body_tokens: set[str]) -> bool:
+    """The page says it is one article: JSON-LD article type, article:published_time, articleBody, single post."""
+    if any(_SINGLE_TOKENS.match(t) for t in body_tokens):
+        return True
+    if tree.xpath('//meta[@property="article:published_time" or @name="article:published_time"]/@content'
+                  ' | //*[@itemprop="articleBody"]'):
+        return True
+    return metadata.declares_article(tree)
+
+
+def _one_headline_one_long_block(tree: etree._Element) -> bool:
+    return len(tree.xpath("//body//h1")) == 1 and _long_block_words(tree) >= _LONG_BLOCK
+
+
+def _long_block_words(tree: etree._Element) -> int:
+    return boilerplate.article_block(tree)[1]
 
 
 def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, language_gate: bool = True) -> Article:
@@ -98,10 +137,10 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, langua
     if not html or not (html.strip() if isinstance(html, str) else html.strip()):
         raise Rejected("empty")
     tree = parse(html)
-    info = page_info(tree)
+    info = page_info(tree, url)
     if info.is_error:
         raise Rejected("error-page")
-    if info.is_listing or _listing_url(url) or (info.canonical and _listing_url(info.canonical)):
+    if info.is_listing:
         raise Rejected("listing-page")
     meta = metadata.read(tree)
     site_names = [meta.site_name] + ([outlet.name, outlet.host] if outlet else [])
@@ -140,8 +179,9 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...]) -> list[str]:
             return paragraphs
     boilerplate.drop_furniture(tree, drop)
     boilerplate.drop_read_also(tree)
-    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=False, with_metadata=False,
-                               deduplicate=True)
+    # No deduplicate=True: trafilatura's duplicate cache lives across calls, so a page's body would depend on
+    # the pages extracted before it in the same process; a body printed twice is _tidy's job.
+    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=False, with_metadata=False)
     return [p for p in (text or "").split("\n") if p.strip()]
 
 

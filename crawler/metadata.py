@@ -152,6 +152,14 @@ def _meta_tags(tree: etree._Element) -> _Props:
     return props
 
 
+def declares_article(tree: etree._Element) -> bool:
+    """A JSON-LD node of an article type (not a mere WebPage) with a headline or a publication date."""
+    node = _json_ld_article(tree)
+    kinds = node.get("@type", []) if node else []
+    kinds = set(kinds if isinstance(kinds, list) else [kinds])
+    return bool(kinds - {"WebPage"})
+
+
 def _json_ld_article(tree: etree._Element) -> dict:
     """The first JSON-LD node that describes an article (in a @graph, a list, or alone)."""
     best: dict = {}

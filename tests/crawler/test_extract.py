@@ -131,3 +131,43 @@ def test_metadata_wins_over_text_and_the_url_fills_in():
     assert a.image == "https://x.id/a.jpg" and a.tags == ("Pemko Binjai", "ASN")
     assert extract(page(ps(*PARAS)), "https://x.id/2024/01/02/a-b-c/").published.isoformat() \
         == "2024-01-02T00:00:00+07:00"
+
+
+# -- issue 14: page kinds by structure, furniture rules that spare the article --------------------------
+LONG = " ".join(PARAS * 6)  # one long text block (> 150 words)
+TEASERS = "".join(f"<article class='post'><h2><a href='/b-{i}/'>Judul berita lain nomor {i}</a></h2>"
+                  f"<p>Ringkasan singkat {i}.</p></article>" for i in range(6))
+
+
+def test_a_page_that_declares_an_article_is_never_a_listing():
+    head = ("<meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2025-08-25T10:15:00+07:00'>")
+    html = page(ps(*PARAS) + "<aside>" + TEASERS + "</aside>", head=head).replace(
+        "<body>", "<body class='post-template-default category-pemerintahan tag-asn'>")
+    assert extract(html, "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
+
+
+def test_one_headline_over_one_long_block_is_an_article_even_beside_teasers():
+    html = page(f"<p>{LONG}</p>" + TEASERS.replace("article", "div"))
+    html = html.replace("</body>", f"<div>{TEASERS}</div></body>")
+    assert LONG in extract(html, "https://x.id/news_view.php?idx=12&page=1").text
+
+
+def test_many_short_linked_teasers_without_article_signals_are_a_listing():
+    html = f"<html><head><title>Berita</title></head><body><h1>Berita Terbaru</h1>{TEASERS}</body></html>"
+    with pytest.raises(Rejected, match="listing-page"):
+        extract(html, "https://x.id/berita/")
+
+
+def test_a_page_wrapped_in_one_form_keeps_its_article():
+    html = page(f"<p>{LONG}</p>").replace("<body>", "<body><form id='aspnetForm' action='/x'>").replace(
+        "</body>", "</form></body>")
+    assert LONG in extract(html, "https://x.id/a-b-c/").text
+
+
+def test_a_pages_body_does_not_depend_on_the_pages_extracted_before_it():
+    html = (f"<html lang='id'><head><title>Wali Kota Binjai Minta OPD Tingkatkan Pelayanan</title></head><body>"
+            f"<h1>Wali Kota Binjai Minta OPD Tingkatkan Pelayanan</h1><div class='isi'>{ps(*PARAS * 3)}</div>"
+            f"</body></html>")  # no known container: the general path
+    first = extract(html, "https://x.id/a-b-c/").text
+    assert all(extract(html, "https://x.id/a-b-c/").text == first for _ in range(3))
