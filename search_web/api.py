@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.index import IndexMissingError
 from indexer.search import SearchError
 from indexer.serialize import article_json, result_json
-from search_web.common import outlets, searcher, statuses
+from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.openapi import document
 from search_web.params import ParamError, search_request
 from warta.status import status_json
@@ -34,13 +34,15 @@ def _bad_request(exc):
 
 
 @bp.errorhandler(IndexMissingError)
+@bp.errorhandler(StoreUnreadableError)
 def _no_index(exc):
     return error(503, str(exc))
 
 
 @bp.errorhandler(HTTPException)
 def _http(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
+    from search_web import with_allow
+    return with_allow(error(exc.code or 500, exc.description or exc.name), exc)
 
 
 @bp.errorhandler(Exception)

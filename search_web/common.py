@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import current_app
 
 from indexer.search import Searcher
@@ -17,6 +19,16 @@ def outlets() -> list[Outlet]:
     return current_app.extensions["warta.outlets"]
 
 
+class StoreUnreadableError(Exception):
+    """The store exists but cannot be read (damaged, not SQLite): HTTP 503 with this message."""
+
+
 def statuses() -> list[OutletStatus] | None:
     """Per-outlet freshness from the store (read-only), or None before the first crawl."""
-    return read_statuses(outlets(), current_app.config["WARTA_DATA"], searcher())
+    try:
+        return read_statuses(outlets(), current_app.config["WARTA_DATA"], searcher())
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise
+        current_app.logger.error("the store cannot be read: %s", exc)
+        raise StoreUnreadableError(f"the article store cannot be read ({exc}); see the server's log") from None

@@ -66,6 +66,34 @@ OUTLETS = {
                        "regions": {"type": "array", "items": _STR}, "articles": {"type": "integer", "minimum": 0}},
     }}},
 }
+_TIME = {"type": ["string", "null"], "format": "date-time"}
+_COUNT = {"type": "integer", "minimum": 0}
+STATUS = {
+    "type": "object", "required": ["outlets", "crawled"],
+    "properties": {
+        "crawled": {"type": "boolean", "description": "false before the first crawl (no store yet)"},
+        "outlets": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "name", "schedule", "articles_stored", "articles_indexed", "newest_article",
+                         "last_success", "last_run", "last_error", "last_error_at", "next_due", "failures",
+                         "crawling", "overdue"],
+            "properties": {
+                "id": _STR, "name": _STR, "schedule": {**_STR, "description": "an interval ('30m') or a cron line"},
+                "articles_stored": _COUNT, "articles_indexed": _COUNT, "newest_article": _TIME,
+                "last_success": {**_TIME, "description": "when the last crawl that ended ok finished"},
+                "last_run": {"type": ["object", "null"], "required": ["started", "finished", "result"],
+                             "properties": {"started": _TIME, "finished": _TIME, "result": _STR, "pages": _COUNT,
+                                            "new": _COUNT, "updated": _COUNT, "rejected": _COUNT,
+                                            "errors": _COUNT}},
+                "last_error": _NULLABLE_STR, "last_error_at": _TIME,
+                "next_due": {**_TIME, "description": "when the scheduler next crawls the outlet"},
+                "failures": {**_COUNT, "description": "failed crawls in a row"},
+                "crawling": {"type": "boolean"},
+                "overdue": {"type": "boolean", "description": "no good crawl for two periods (or never)"},
+            },
+        }},
+    },
+}
 ERROR = {
     "type": "object", "required": ["status", "error", "message"],
     "properties": {"status": {"type": "integer"}, "error": _STR, "message": _STR},
@@ -84,7 +112,7 @@ def _responses(ok: dict, *errors: int) -> dict:
     out = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}}
     for code in errors:
         out[str(code)] = {"description": {400: "bad parameter", 404: "not found",
-                                          503: "no search index yet"}[code],
+                                          503: "no search index yet, or the store cannot be read"}[code],
                           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return out
 
@@ -98,12 +126,15 @@ def document() -> dict:
             "/api/search": {"get": {
                 "summary": "Search articles",
                 "parameters": [
-                    _param("q", 'words, "phrases", -exclusions, OR, title:word (at most 300 characters)', _STR,
-                           required=True),
+                    _param("q", 'words, "phrases", -exclusions, OR, title:word (at most 300 characters); '
+                           "required and not blank: without it the answer is 400",
+                           {"type": "string", "minLength": 1, "pattern": r"\S"}, required=True),
                     _param("outlet", "only these outlets (ids; repeat or comma-separate)", _STR, many=True),
                     _param("region", "only these regions (repeat or comma-separate)", _STR, many=True),
-                    _param("from", "published on or after (YYYY-MM-DD)", {"type": "string", "format": "date"}),
-                    _param("to", "published on or before (YYYY-MM-DD)", {"type": "string", "format": "date"}),
+                    _param("from", "published on or after (YYYY-MM-DD, a year from 1900 to 2200)",
+                           {"type": "string", "format": "date"}),
+                    _param("to", "published on or before (YYYY-MM-DD, a year from 1900 to 2200)",
+                           {"type": "string", "format": "date"}),
                     _param("sort", "order of hits", {"enum": list(SORTS), "default": "relevance"}),
                     _param("page", "page number; page * per_page at most 1000", {"type": "integer", "minimum": 1}),
                     _param("per_page", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
@@ -119,7 +150,16 @@ def document() -> dict:
                 "summary": "The outlets warta crawls, with articles in the index",
                 "responses": _responses({"$ref": "#/components/schemas/Outlets"}),
             }},
+            "/api/status": {"get": {
+                "summary": "Per outlet: articles stored and indexed, last good crawl, next crawl, last error",
+                "responses": _responses({"$ref": "#/components/schemas/Status"}, 503),
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OK", "content": {"application/json": {
+                    "schema": {"type": "object", "required": ["openapi", "paths"]}}}}},
+            }},
         },
         "components": {"schemas": {"SearchResult": SEARCH, "Hit": HIT, "Article": ARTICLE, "Outlets": OUTLETS,
-                                   "Error": ERROR}},
+                                   "Status": STATUS, "Error": ERROR}},
     }

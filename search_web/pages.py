@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from indexer.index import IndexMissingError
 from indexer.search import SearchError, SearchRequest
 from indexer.serialize import local_time
-from search_web.common import outlets, searcher, statuses
+from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.dates import tanggal, tanggal_jam
 from search_web.params import ParamError, search_request, to_args
 
@@ -82,7 +82,11 @@ def article(article_id: str):
 
 @bp.get("/status")
 def status():
-    return render_template("status.html", statuses=statuses(), now=datetime.now(UTC))
+    try:
+        found = statuses()
+    except StoreUnreadableError:
+        return error_page(503, "Data perayapan tidak dapat dibaca; lihat log server.")
+    return render_template("status.html", statuses=found, now=datetime.now(UTC))
 
 
 @bp.get("/search.atom")
@@ -99,10 +103,15 @@ def feed():
     except IndexMissingError:
         return _no_index(None)
     updated = max((h.article.published for h in result.hits if h.article.published), default=None)
+    # Links from the configured public address, or relative: never from the request's Host header.
+    base = current_app.config.get("WARTA_BASE_URL", "")
+    feed_path = url_for("pages.feed", **to_args(req, sort=None, per_page=None))
     body = render_template("feed.xml", req=req, result=result,
                            updated=(updated.replace(tzinfo=UTC) if updated else datetime.now(UTC)).isoformat(),
-                           page_url=url_for("pages.search", _external=True, **to_args(req, sort="newest")),
-                           feed_url=request.url, local_time=local_time)
+                           page_url=base + url_for("pages.search", **to_args(req, sort="newest", per_page=None)),
+                           feed_url=base + feed_path,
+                           feed_id=base + feed_path if base else f"tag:warta,2025:{feed_path}",
+                           local_time=local_time)
     return Response(body, mimetype="application/atom+xml")
 
 

@@ -232,10 +232,14 @@ def format_result(result) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from search_web import ConfigError
     from search_web.serve import make_server
 
     try:
         server = make_server(args.data, getattr(args, "seeds", None), args.host, args.port, args.threads)
+    except ConfigError as exc:
+        print(f"warta serve: {exc}", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as exc:  # the port is taken, the address is not this machine's or not one
         reason = getattr(exc, "strerror", None) or str(exc)
         print(f"warta serve: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)

@@ -125,3 +125,85 @@ def test_without_an_index_the_api_says_503(tmp_path, openapi):
         assert status == 200 and all(o["articles"] == 0 for o in body["outlets"])
         page = fetch(base + "/?q=banjir")
         assert page.status == 503 and "warta index" in page.text
+
+
+def security_headers_present(headers) -> bool:
+    return ("default-src 'none'" in (headers["Content-Security-Policy"] or "")
+            and headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY")
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=banjir", "/api/search?q=banjir", "/search.atom?q=banjir", "/status",
+                                  "/api/status", "/api/nothing", "/nothing", "/static/warta.css"])
+def test_a_host_header_that_is_no_host_name_is_a_400_with_the_security_headers(web, path):
+    page = fetch(web + path, headers={"Host": "a" * 64 + ".example.id"})
+    assert page.status == 400 and security_headers_present(page.headers), (page.status, page.body[:300])
+    if path.startswith("/api/"):
+        assert json.loads(page.body)["message"] == "the Host header is not a host name"
+
+
+def test_the_atom_feed_does_not_take_its_links_from_the_host_header(web):
+    page = fetch(f"{web}/search.atom?q=banjir&outlet=waspada&page=3", headers={"Host": "evil.example:666"})
+    assert page.status == 200 and b"evil.example" not in page.body
+    assert b'<link rel="self" href="/search.atom?q=banjir&amp;outlet=waspada"/>' in page.body
+    assert b"<id>tag:warta,2025:/search.atom?q=banjir&amp;outlet=waspada</id>" in page.body
+
+
+def test_the_atom_feed_links_from_a_configured_base_url(search_data):
+    from search_web import ConfigError, create_app
+
+    app = create_app(search_data.data, search_data.seeds, WARTA_BASE_URL="https://warta.example.id/")
+    body = app.test_client().get("/search.atom?q=banjir", headers={"Host": "evil.example"}).data
+    assert b'<link rel="self" href="https://warta.example.id/search.atom?q=banjir"/>' in body
+    assert b'href="https://warta.example.id/?q=banjir&amp;sort=newest"' in body and b"evil" not in body
+    with pytest.raises(ConfigError, match="WARTA_BASE_URL"):
+        create_app(search_data.data, search_data.seeds, WARTA_BASE_URL="javascript://x/")
+
+
+def test_an_empty_q_is_what_the_document_says(web, openapi):
+    (q,) = [p for p in openapi["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q"]
+    assert q["required"] and q["schema"]["minLength"] == 1 and q["schema"]["pattern"] == r"\S"
+    for blank in ("", " \t"):
+        status, body = get(web, "/api/search", q=blank)
+        assert status == 400 and "'q' is required" in body["message"]
+        conforms(openapi, "Error", body)
+
+
+def test_405_says_which_methods_are_allowed(web):
+    for path in ("/api/search?q=banjir", "/api/status", "/", "/search.atom?q=banjir"):
+        page = fetch(web + path, method="POST")
+        assert page.status == 405 and security_headers_present(page.headers)
+        assert set(page.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "HEAD"}
+
+
+def test_status_is_in_the_document_and_conforms(web, openapi):
+    assert "get" in openapi["paths"]["/api/status"]
+    status, body = get(web, "/api/status")
+    assert status == 200 and body["crawled"] and len(body["outlets"]) == 9
+    conforms(openapi, "Status", body)
+
+
+@pytest.mark.parametrize("dates", [{"to": "9999-12-31"}, {"from": "0001-01-01"}, {"from": "1899-12-31"},
+                                   {"to": "2201-01-01"}, {"to": "2025-02-30"}, {"from": "+2025-01-01"}])
+def test_dates_outside_1900_to_2200_are_a_400_everywhere(web, openapi, dates):
+    status, body = get(web, "/api/search", q="banjir", **dates)
+    assert status == 400 and ("1900 and 2200" in body["message"] or "YYYY-MM-DD" in body["message"])
+    conforms(openapi, "Error", body)
+    for path in ("/", "/search.atom"):
+        page = fetch(f"{web}{path}?{urlencode({'q': 'banjir', **dates})}")
+        assert page.status == 400 and security_headers_present(page.headers)
+    status, body = get(web, "/api/search", q="banjir", **{"from": "1900-01-01", "to": "2200-12-31"})
+    assert status == 200
+
+
+def test_a_damaged_store_makes_status_a_503_not_a_500(tmp_path, search_data, openapi):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(search_data.index, data / "index")
+    with warta_server(data, search_data.seeds) as base:
+        (data / "warta.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)  # damaged while serving
+        status, body = get(base, "/api/status")
+        assert status == 503 and "cannot be read" in body["message"]
+        conforms(openapi, "Error", body)
+        page = fetch(base + "/status")
+        assert page.status == 503 and security_headers_present(page.headers)
