@@ -110,6 +110,8 @@ def page_info(html: str | etree._Element, url: str = "") -> PageInfo:
     return PageInfo(canonical.strip(), listing and not error, error)
 
 
+_TEASER_WORDS = 20  # a paragraph this short that is all link text is a teaser or a navigation line
+_SHORTFALL = 0.6  # a container with less than this share of the article block's words is not the article
 _LONG_BLOCK = 150  # words of paragraph text in one block: an article's body, never a teaser
 
 
@@ -169,13 +171,18 @@ def _listing_url(url: str) -> bool:
                 or query & {"page", "paged", "s", "q", "start-index", "updated-max", "label"})
 
 
-def _body(tree: etree._Element, url: str, drop: tuple[str, ...]) -> list[str]:
+def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int = MIN_WORDS) -> list[str]:
+    """The theme's container read block by block; the general path (trafilatura on the cleaned page) when the
+    page has no known container, or when the container holds far less than the page's article block (the
+    theme class sits on a teaser, a summary or one page of a split layout)."""
     container = _container(tree)
     if container is not None:
+        _, block_words = boilerplate.article_block(tree)
         boilerplate.drop_furniture(container, drop)
         boilerplate.drop_read_also(container)
         paragraphs = _blocks(container)
-        if sum(len(p.split()) for p in paragraphs) >= MIN_WORDS:
+        words = sum(len(p.split()) for p in paragraphs)
+        if words >= min_words and words >= _SHORTFALL * block_words:
             return paragraphs
     boilerplate.drop_furniture(tree, drop)
     boilerplate.drop_read_also(tree)
@@ -196,19 +203,24 @@ def _container(tree: etree._Element) -> etree._Element | None:
 
 
 def _blocks(root: etree._Element) -> list[str]:
-    """Paragraph texts of root in reading order: a block element or a <br> ends a paragraph."""
+    """Paragraph texts of root in reading order: a block element or a <br> ends a paragraph. A short paragraph
+    that is all link text (a teaser, a "next article" line, a tag list) is no part of the article."""
     out: list[str] = []
-    buf: list[str] = []
+    buf: list[tuple[str, bool]] = []
 
     def flush() -> None:
-        text = " ".join("".join(buf).split())
+        text = " ".join("".join(t for t, _ in buf).split())
         if text:
-            out.append(text)
+            linked = sum(len(t.split()) for t, in_link in buf if in_link)
+            words = len(text.split())
+            if not (words <= _TEASER_WORDS and linked >= 0.9 * words):
+                out.append(text)
         buf.clear()
 
-    def walk(el: etree._Element) -> None:
+    def walk(el: etree._Element, in_link: bool) -> None:
+        in_link = in_link or el.tag == "a"
         if el.text:
-            buf.append(el.text)
+            buf.append((el.text, in_link))
         for child in el:
             if not isinstance(child.tag, str) or child.tag in _SKIP:
                 pass
@@ -216,14 +228,14 @@ def _blocks(root: etree._Element) -> list[str]:
                 flush()
             elif child.tag in _BLOCKS:
                 flush()
-                walk(child)
+                walk(child, in_link)
                 flush()
             else:
-                walk(child)
+                walk(child, in_link)
             if child.tail:
-                buf.append(child.tail)
+                buf.append((child.tail, in_link))
 
-    walk(root)
+    walk(root, False)
     flush()
     return out
 

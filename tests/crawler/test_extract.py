@@ -171,3 +171,18 @@ def test_a_pages_body_does_not_depend_on_the_pages_extracted_before_it():
             f"</body></html>")  # no known container: the general path
     first = extract(html, "https://x.id/a-b-c/").text
     assert all(extract(html, "https://x.id/a-b-c/").text == first for _ in range(3))
+
+
+def test_short_all_link_paragraphs_in_a_container_are_teasers_not_article():
+    body = ps(*PARAS) + "<p><a href='/lain/'>Bupati Langkat Resmikan Jembatan Baru</a></p>" \
+        + "<div>- <a href='/next/'>Berita Berikutnya</a></div>" \
+        + ps("Warga menyambut baik kebijakan itu, kata <a href='/tag/lurah/'>lurah</a> setempat kepada wartawan.")
+    text = extract(page(body), "https://x.id/a-b-c/").text
+    assert "Jembatan Baru" not in text and "Berikutnya" not in text
+    assert "kata lurah setempat" in text  # a link inside a sentence stays
+
+
+def test_a_container_far_shorter_than_the_pages_article_block_gives_way_to_the_general_path():
+    html = page(ps(PARAS[0] + " " + PARAS[1])).replace(
+        "</article>", f"<div class='story'><p>{LONG}</p><p>{LONG}</p></div></article>")
+    assert LONG in extract(html, "https://x.id/a-b-c/").text
