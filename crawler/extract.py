@@ -110,6 +110,7 @@ def page_info(html: str | etree._Element, url: str = "") -> PageInfo:
     return PageInfo(canonical.strip(), listing and not error, error)
 
 
+_WORDS = re.compile(r"\w+")
 _TEASER_WORDS = 20  # a paragraph this short that is all link text is a teaser or a navigation line
 _SHORTFALL = 0.6  # a container with less than this share of the article block's words is not the article
 _LONG_BLOCK = 150  # words of paragraph text in one block: an article's body, never a teaser
@@ -211,9 +212,9 @@ def _blocks(root: etree._Element) -> list[str]:
     def flush() -> None:
         text = " ".join("".join(t for t, _ in buf).split())
         if text:
-            linked = sum(len(t.split()) for t, in_link in buf if in_link)
-            words = len(text.split())
-            if not (words <= _TEASER_WORDS and linked >= 0.9 * words):
+            linked = sum(len(_WORDS.findall(t)) for t, in_link in buf if in_link)
+            words = len(_WORDS.findall(text))
+            if not (0 < words <= _TEASER_WORDS and linked >= 0.9 * words):
                 out.append(text)
         buf.clear()
 
