@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -141,3 +142,45 @@ def test_index_without_a_store_and_search_without_an_index_say_what_to_do(tmp_pa
     assert result.returncode == 1 and "warta crawl" in result.stderr
     result = warta("search", "banjir", data=tmp_path)
     assert result.returncode == 1 and "warta index" in result.stderr
+
+
+KILL_REBUILD = """
+import json, multiprocessing, os, sys
+from indexer.index import update
+def progress(n):
+    if n == 1100:  # Whoosh's writer processes are running now
+        open(sys.argv[3], "w").write(json.dumps([p.pid for p in multiprocessing.active_children()]))
+        os.kill(os.getpid(), 9)
+update(sys.argv[1], sys.argv[2], rebuild=True, procs=2, progress=progress)
+"""
+
+
+def alive(pid: int) -> bool:
+    """Running, as opposed to gone or a zombie nobody reaped yet (this container's init may not reap)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tmp_path):
+    from tests.indexer.test_searcher import fill
+
+    fill(tmp_path, 1300)
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    live = current_generation(tmp_path / "index")
+    killed = subprocess.run([sys.executable, "-c", KILL_REBUILD, str(tmp_path / "index"),
+                             str(tmp_path / "warta.sqlite3"), str(tmp_path / "kids.json")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr
+    kids = json.loads((tmp_path / "kids.json").read_text())
+    assert kids, "the rebuild had no worker processes to check"
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in kids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in kids if alive(pid)], "worker processes outlived the killed rebuild"
+    assert len(list((tmp_path / "index").glob("gen-*"))) == 2  # the live one and the half-built one
+    assert current_generation(tmp_path / "index") == live
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    assert [p.name for p in (tmp_path / "index").glob("gen-*")] == [live.name]
