@@ -184,3 +184,12 @@ def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tm
     assert current_generation(tmp_path / "index") == live
     update(tmp_path / "index", tmp_path / "warta.sqlite3")
     assert [p.name for p in (tmp_path / "index").glob("gen-*")] == [live.name]
+
+
+def test_a_first_crawl_that_stored_nothing_leaves_every_command_working(tmp_path):
+    Store(tmp_path / "warta.sqlite3").close()
+    for args in (("index",), ("index",), ("search", "banjir"), ("status",), ("search", "banjir", "--json")):
+        result = warta(*args, data=tmp_path)
+        assert result.returncode == 0, f"warta {' '.join(args)}: {result.stderr}"
+        assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["total"] == 0
