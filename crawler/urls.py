@@ -2,20 +2,34 @@
 
 One article reaches a crawler under many URLs: feed links with utm_* parameters, shared links with
 fbclid, AMP variants, Blogger's ?m=1 mobile view, WordPress ?p=ID shortlinks. canonicalize() folds the
-variants that can be recognised from the URL alone; the page's rel=canonical settles the rest.
+variants that can be recognised from the URL alone, and only those: tracking parameters on every
+platform, and the view variants a platform is known to serve (AMP on WordPress, ?m=1 on Blogger).
+Parameters that select content (`m`, `id`, `page`, `share` on a .go.id CMS) are kept, so two pages never
+become one. w3lib does the normalisation (case, percent-encoding, sorted query, no fragment); the page's
+rel=canonical settles the rest.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# Parameters that only say where a click came from: dropped on every platform.
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "igsh", "mc_cid", "mc_eid",
-    "_ga", "_gl", "ref_src", "ref_url", "spm", "s_cid", "twclid", "ttclid", "li_fat_id", "amp", "m",
-    "share", "utm",
+    "_ga", "_gl", "ref_src", "ref_url", "spm", "s_cid", "twclid", "ttclid", "li_fat_id", "utm",
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
+# View variants of one page, per platform: parameter -> values that fold (None: any value).
+VIEW_PARAMS = {
+    "wordpress": {"amp": None},  # ?amp, ?amp=1 (AMP for WP)
+    "blogger": {"m": {"0", "1"}},  # Blogger's mobile view
+    "goid": {},
+    "generic": {},
+}
+HTTP_SCHEMES = ("http", "https")
 
 # Paths that are listings or site furniture on every platform, never articles.
 NOT_ARTICLE = re.compile(
@@ -39,21 +53,44 @@ ARTICLE_PATTERNS = {
 ARTICLE_PATTERNS["generic"] = re.compile(r"^/(?:[\w-]+/)*[a-z0-9]+(?:-[a-z0-9]+){3,}(?:\.html?)?/?$", re.IGNORECASE)
 
 
-def canonicalize(url: str) -> str:
-    """Lowercase scheme and host, drop default ports, fragments, tracking parameters and AMP markers."""
+def canonicalize(url: str, platform: str = "generic") -> str:
+    """The one URL of a page: lowercase scheme and host, no default port, no fragment, sorted query, without
+    tracking parameters and the platform's view variants. Raises ValueError for a URL that cannot be read
+    (a malformed port, a bad IPv6 host)."""
     parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
+    parts.port  # noqa: B018 (raises ValueError for a malformed port)
+    views = VIEW_PARAMS.get(platform, {})
+    drop = [k for k, v in parse_qsl(parts.query, keep_blank_values=True) if _folds(k, v, views)]
+    cleaned = url_query_cleaner(url.strip(), drop, remove=True, unique=False) if drop else url.strip()
+    parts = urlsplit(canonicalize_url(cleaned, keep_blank_values=True, keep_fragments=False))
+    scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    if ":" in host:  # IPv6 literal
+        netloc = f"[{host}]" + (f":{port}" if netloc.endswith(f":{port}") else "")
     path = parts.path or "/"
-    if path.endswith("/amp/"):
-        path = path[: -len("amp/")]
-    elif path.endswith("/amp"):
-        path = path[: -len("/amp")] + "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)]
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    if platform == "wordpress":
+        if path.endswith("/amp/"):
+            path = path[: -len("amp/")]
+        elif path.endswith("/amp"):
+            path = path[: -len("/amp")] + "/"
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def _folds(key: str, value: str, views: dict) -> bool:
+    k = key.lower()
+    if k in TRACKING_PARAMS or k.startswith(TRACKING_PREFIXES):
+        return True
+    if k in views:
+        return views[k] is None or value in views[k]
+    return False
+
+
+def safe_canonical(url: str, platform: str = "generic") -> str | None:
+    """canonicalize(), or None for a URL that cannot be read: one bad link is skipped, not fatal."""
+    try:
+        return canonicalize(url, platform)
+    except ValueError:
+        return None
 
 
 def is_article_url(url: str, platform: str) -> bool:
@@ -70,7 +107,13 @@ def is_article_url(url: str, platform: str) -> bool:
 
 
 def same_site(url: str, hosts: tuple[str, ...]) -> bool:
-    """Whether url is on one of the hosts (a www. prefix is folded)."""
-    host = (urlsplit(url).hostname or "").lower()
-    bare = host.removeprefix("www.")
-    return any(bare == h.removeprefix("www.") for h in hosts)
+    """Whether url is an http(s) URL on one of the hosts (a www. prefix is folded). Anything else
+    (javascript:, data:, mailto:, another host) is never fetched, stored or linked."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in HTTP_SCHEMES:
+        return False
+    bare = (parts.hostname or "").lower().removeprefix("www.")
+    return bool(bare) and any(bare == h.lower().removeprefix("www.") for h in hosts)
