@@ -1,12 +1,41 @@
-"""Retry with exponential backoff: Scrapy's RetryMiddleware re-queues at once, which hammers a server
-that is already failing. This waits base * 2**n seconds (or the server's Retry-After) first."""
+"""Downloader middlewares: retry with backoff, and the per-outlet crawl budget.
+
+Retry with exponential backoff: Scrapy's RetryMiddleware re-queues at once, which hammers a server
+that is already failing. This waits base * 2**n seconds (or the server's Retry-After) first.
+
+The budget: once an outlet's crawl has spent its time or page budget (OutletSpider.budget_spent), requests
+still queued are dropped instead of fetched, so a run ends soon after, recorded as finished, and the next
+run picks up what is left.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+
+
+class OverBudget(IgnoreRequest):  # noqa: N818 (Scrapy's IgnoreRequest family)
+    """A request dropped because its outlet's crawl budget is spent."""
+
+
+class BudgetMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None):
+        spider = spider or self.crawler.spider
+        check = getattr(spider, "budget_spent", None)
+        if check is not None and check():
+            self.crawler.stats.inc_value("warta/skipped/budget")
+            raise OverBudget(f"crawl budget spent ({check()})")
+        return None
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

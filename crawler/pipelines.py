@@ -1,15 +1,60 @@
-"""Write what the spider yields into the article store, and record the crawl run with its stats."""
+"""Write what the spider yields into the article store, and record the crawl run with its stats.
+
+Crawled pages are untrusted: before an article is stored, validate() keeps only what warta may show and
+link. Its URL (and its aliases) must be http(s) on the outlet's own hosts; its image an http(s) URL; its
+dates between 1990-01-01 and two days from now (a date outside is dropped and counted, the article kept).
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from scrapy import signals
 
 from crawler.items import AliasItem, ArticleItem, RejectItem
+from crawler.urls import HTTP_SCHEMES, same_site
+from indexer.records import Article
 from indexer.store import Store
+from warta.registry import Outlet
 
 log = logging.getLogger("warta.crawl")
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before any Indonesian regional news site existed
+FUTURE_SLACK = timedelta(days=2)  # time zones and scheduled posts; anything later is a broken date
+
+
+class InvalidArticleError(ValueError):
+    """An article warta must not store (its URL is not the outlet's http(s) URL)."""
+
+
+def validate(article: Article, outlet: Outlet, now: datetime | None = None) -> tuple[Article, list[str]]:
+    """The article as it may be stored, and what was dropped from it ("date-out-of-range", "bad-image").
+
+    Raises InvalidArticleError when its URL is not an http(s) URL on the outlet's hosts.
+    """
+    if not same_site(article.url, outlet.allowed_hosts):
+        raise InvalidArticleError(f"not an http(s) URL of {outlet.id}: {article.url[:200]!r}")
+    now = now or datetime.now(UTC)
+    changes, dropped = {}, []
+    for field in ("published", "modified"):
+        value = getattr(article, field)
+        if value is not None and not plausible_date(value, now):
+            changes[field] = None
+            dropped.append("date-out-of-range")
+    if article.image and urlsplit(article.image).scheme.lower() not in HTTP_SCHEMES:
+        changes["image"] = ""
+        dropped.append("bad-image")
+    return (replace(article, **changes) if changes else article), dropped
+
+
+def plausible_date(value: datetime, now: datetime | None = None) -> bool:
+    """Whether a crawled date can be a news article's: 1990-01-01 up to two days from now."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return EARLIEST <= value <= (now or datetime.now(UTC)) + FUTURE_SLACK
 
 
 class StorePipeline:
@@ -30,11 +75,24 @@ class StorePipeline:
         spider = spider or self.crawler.spider
         self.store = Store(self.crawler.settings.get("WARTA_STORE"))
         self.run = self.store.begin_run(spider.outlet.id)
+        spider.run_id = self.run.id  # how `warta crawl` finds the runs it started, whatever else runs at once
 
     def process_item(self, item, spider=None):
         stats = self.crawler.stats
         if isinstance(item, ArticleItem):
-            outcome = self.store.save(item.article, item.html, item.aliases)
+            outlet = (spider or self.crawler.spider).outlet
+            try:
+                article, dropped = validate(item.article, outlet)
+            except InvalidArticleError as exc:
+                log.warning("crawl %s: not stored: %s", outlet.id, exc)
+                self.run.rejected["bad-url"] = self.run.rejected.get("bad-url", 0) + 1
+                stats.inc_value("warta/rejected/bad-url")
+                return item
+            for what in dropped:
+                stats.inc_value(f"warta/dropped/{what}")
+                log.info("crawl %s: %s dropped from %s", outlet.id, what, article.url)
+            aliases = {a for a in item.aliases if same_site(a, outlet.allowed_hosts)}
+            outcome = self.store.save(article, item.html, aliases)
             setattr(self.run, outcome, getattr(self.run, outcome) + 1)
             stats.inc_value(f"warta/articles/{outcome}")
         elif isinstance(item, AliasItem):
@@ -54,6 +112,10 @@ class StorePipeline:
         run.errors = sum(v for k, v in stats.items() if k.startswith("warta/errors/"))
         run.error = getattr(spider, "last_error", "")
         run.result = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
+        extract_errors = stats.get("warta/errors/extract-error", 0)
+        if run.result == "ok" and extract_errors:  # pages warta could not read because of its own bug
+            run.result = "errors"
+            run.error = f"{extract_errors} extraction error(s); last: {getattr(spider, 'last_extract_error', '')}"
         if run.result == "ok" and run.pages and not stats.get("warta/listings_ok", 0):
             run.result, run.error = "failed", run.error or "no listing (sitemap, feed or archive) could be read"
         if run.result == "ok" and not run.pages:

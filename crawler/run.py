@@ -42,29 +42,41 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
     locks = {o.id: OutletLock(Path(store).parent, o.id) for o in outlets}
     skipped = [o for o in outlets if not locks[o.id].acquire()]
     outlets = [o for o in outlets if o not in skipped]
+    run_ids: list[int] = []
     try:
-        runs = _crawl(outlets, store, since, limit, refresh, log_level, **overrides) if outlets else []
+        if outlets:
+            _crawl(outlets, store, since, limit, refresh, log_level, run_ids, **overrides)
     finally:
         # A run still "running" here ended without closing its spider (a signal before Scrapy's handlers were
         # in place, an exception); we hold its outlet's lock, so no one else is running it.
         with Store(store) as db:
             db.interrupt_running([o.id for o in outlets])
+            # The runs this crawl recorded, by their ids: other crawls recording runs at the same time
+            # cannot hide them.
+            recorded = {r.outlet: r for r in db.runs_by_id(run_ids)}
         for lock in locks.values():
             lock.release()
+    runs = [recorded[o.id] for o in outlets if o.id in recorded]
     now = datetime.now(UTC)
     return runs + [CrawlRun(outlet=o.id, started=now, finished=now, result="skipped",
                             error="another process is crawling this outlet") for o in skipped]
 
 
-def _crawl(outlets: list[Outlet], store: Path, since, limit, refresh, log_level, **overrides) -> list[CrawlRun]:
+def _crawl(outlets: list[Outlet], store: Path, since, limit, refresh, log_level, run_ids: list[int],
+           **overrides) -> None:
+    """Run the crawlers; run_ids receives the id of every run they record (as soon as each has begun, so a
+    crawl stopped by an exception still reports what it recorded)."""
     process = CrawlerProcess(scrapy_settings(store, log_level, **overrides))
     if log_level.upper() != "DEBUG":
         # Give-ups and size limits are counted in the run record and the summary table; a line each is noise.
         for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.httpcompression"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
+    crawlers = []
     for outlet in outlets:
-        process.crawl(OutletSpider, outlet=outlet, since=since, limit=limit, refresh=refresh)
-    process.start()
-    with Store(store) as db:
-        runs = {r.outlet: r for r in reversed(db.runs(limit=len(outlets) * 4))}
-    return [runs[o.id] for o in outlets if o.id in runs]
+        crawler = process.create_crawler(OutletSpider)
+        crawlers.append(crawler)
+        process.crawl(crawler, outlet=outlet, since=since, limit=limit, refresh=refresh)
+    try:
+        process.start()
+    finally:
+        run_ids += [c.spider.run_id for c in crawlers if getattr(c.spider, "run_id", None) is not None]

@@ -32,6 +32,7 @@ REDIRECT_MAX_TIMES = 6
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.BudgetMiddleware": 50,
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 
@@ -43,3 +44,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 WARTA_STORE = "data/warta.sqlite3"
 # Extraction workers (processes); 0 extracts in the crawler's own process.
 WARTA_EXTRACT_WORKERS = 2
+# Per-outlet budget of one run: once spent, nothing more is requested (queued requests are dropped), the run
+# ends as finished with warta/budget/spent in its stats, and the next run goes on from there. Each paged
+# listing is also bounded by the registry's max_pages.
+WARTA_OUTLET_BUDGET_SECONDS = 3600.0
+WARTA_OUTLET_BUDGET_PAGES = 20000

@@ -246,10 +246,12 @@ class Store:
                 "WHERE outlet = ? AND result = 'running'", [(_now(), o) for o in outlets]).rowcount
 
     def has_finished_run(self, outlet: str) -> bool:
-        """Whether a crawl of outlet ever ran to its end (killed and interrupted runs do not count; a run
-        that finished with extraction errors does: its listings were read to the end)."""
-        return self.db.execute("SELECT 1 FROM crawl_runs WHERE outlet = ? AND result IN ('ok', 'errors') LIMIT 1",
-                               (outlet,)).fetchone() is not None
+        """Whether a crawl of outlet ever ran to its end: killed and interrupted runs do not count, nor do runs
+        that stopped because their budget was spent; a run that finished with extraction errors does (its
+        listings were read to the end)."""
+        return self.db.execute(
+            "SELECT 1 FROM crawl_runs WHERE outlet = ? AND result IN ('ok', 'errors') "
+            "AND json_extract(stats, '$.\"warta/budget/spent\"') IS NULL LIMIT 1", (outlet,)).fetchone() is not None
 
     def finish_run(self, run: CrawlRun, stats: dict | None = None) -> None:
         run.finished = run.finished or datetime.now(UTC)
@@ -268,6 +270,14 @@ class Store:
         if outlet:
             sql, args = sql + " WHERE outlet = ?", (outlet,)
         return self._runs(sql + " ORDER BY id DESC LIMIT ?", (*args, limit))
+
+    def runs_by_id(self, ids: Iterable[int]) -> list[CrawlRun]:
+        """These runs, in id order (unknown ids are left out)."""
+        ids = list(ids)
+        if not ids:
+            return []
+        return self._runs(f"SELECT * FROM crawl_runs WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id",
+                          tuple(ids))
 
     def _runs(self, sql: str, args: tuple) -> list[CrawlRun]:
         return [CrawlRun(outlet=r["outlet"], started=_dt(r["started"]), id=r["id"], finished=_dt(r["finished"]),

@@ -16,6 +16,7 @@ from warta.schedules import Schedule, ScheduleError
 
 PLATFORMS = ("wordpress", "blogger", "goid", "generic")
 DEFAULT_SCHEDULE = "30m"
+DEFAULT_MAX_PAGES = 50
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "seeds" / "outlets.toml"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -41,6 +42,7 @@ class Outlet:
     schedule: str = DEFAULT_SCHEDULE
     concurrency: int = 2
     delay: float = 1.0  # seconds between requests to this outlet, before AutoThrottle adjusts it
+    max_pages: int = DEFAULT_MAX_PAGES  # pages one paged listing (archive, feed) is read to, at most
 
     @property
     def host(self) -> str:
@@ -55,7 +57,7 @@ _FIELDS = {  # field -> (type, required)
     "id": (str, True), "name": (str, True), "url": (str, True), "platform": (str, True),
     "regions": (list, True), "sitemaps": (list, False), "feeds": (list, False), "archives": (list, False),
     "drop": (list, False), "domains": (list, False), "schedule": (str, False),
-    "concurrency": (int, False), "delay": ((int, float), False),
+    "concurrency": (int, False), "delay": ((int, float), False), "max_pages": (int, False),
 }
 
 
@@ -146,6 +148,13 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
     delay = float(entry.get("delay", 1.0))
     if not 0 <= delay <= 60:
         raise fail("delay", f"expected 0 to 60 seconds, got {delay}")
+    for css in entry.get("drop", []):
+        problem = _selector_problem(css)
+        if problem:
+            raise fail("drop", f"not a CSS selector warta can use: {css!r} ({problem})")
+    max_pages = entry.get("max_pages", DEFAULT_MAX_PAGES)
+    if not 1 <= max_pages <= 10000:
+        raise fail("max_pages", f"expected 1 to 10000 listing pages, got {max_pages}")
     hints = {}
     for field in ("sitemaps", "feeds", "archives"):
         resolved = []
@@ -167,7 +176,7 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
         id=entry["id"], name=entry["name"].strip(), url=url, platform=entry["platform"],
         regions=tuple(entry["regions"]), drop=tuple(entry.get("drop", [])),
         domains=tuple(d.lower() for d in entry.get("domains", [])), schedule=schedule,
-        concurrency=concurrency, delay=delay, **hints,
+        concurrency=concurrency, delay=delay, max_pages=max_pages, **hints,
     )
 
 
@@ -206,6 +215,17 @@ def host_problem(host: str) -> str:
 def _kind_of(value) -> str:
     kind = {dict: "a table", list: "an array", str: "a string"}.get(type(value), type(value).__name__)
     return f"{kind} {value!r}"[:80]
+
+
+def _selector_problem(css: str) -> str:
+    """Why a drop selector cannot be used, compiled as extraction compiles it (lxml's cssselect); '' if it can."""
+    from lxml.cssselect import CSSSelector, ExpressionError, SelectorError
+
+    try:
+        CSSSelector(css)
+    except (SelectorError, ExpressionError) as exc:
+        return " ".join(str(exc).split())[:120] or type(exc).__name__
+    return ""
 
 
 def valid_schedule(text: str) -> bool:

@@ -33,7 +33,8 @@ class Due:
 
 def due(outlet_id: str, schedule: Schedule, runs: list[CrawlRun], now: datetime) -> Due:
     """When an outlet should next be crawled, given its runs (newest first)."""
-    done = [r for r in runs if r.result in ("ok", "failed", "interrupted", "running")]
+    # "errors": the crawl finished but extraction failed on some pages; it is on schedule, not backing off
+    done = [r for r in runs if r.result in ("ok", "errors", "failed", "interrupted", "running")]
     if not done:
         return Due(now, 0, "never crawled")
     last = done[0]

@@ -9,6 +9,8 @@ costs a handful of requests plus the new articles.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import time
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin
 
@@ -31,7 +33,8 @@ from crawler.discovery import (
 )
 from crawler.extract import Rejected, page_info
 from crawler.items import AliasItem, ArticleItem, RejectItem
-from crawler.urls import canonicalize, is_article_url, same_site
+from crawler.middlewares import OverBudget
+from crawler.urls import is_article_url, safe_canonical, same_site
 from indexer.store import Store
 from warta.registry import Outlet, load_registry, select
 
@@ -54,7 +57,11 @@ class OutletSpider(scrapy.Spider):
         self.queued: set[str] = set()  # canonical article URLs requested in this run
         self.stored: set[str] = set()  # canonical URLs of articles stored in this run
         self.pending_aliases: dict[str, set[str]] = {}  # article URL being extracted -> URLs that led to it
+        self.listed: set[str] = set()  # canonical article URLs seen on any listing page in this run
+        self.page_hashes: set[str] = set()  # digests of the paged listing pages read in this run
+        self.started_at = time.monotonic()
         self.last_error = ""
+        self.last_extract_error = ""
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -94,15 +101,19 @@ class OutletSpider(scrapy.Spider):
         feeds = list(self.outlet.feeds) or [urljoin(self.outlet.url, p) for p in standard["feeds"]]
         archives = list(self.outlet.archives) + [urljoin(self.outlet.url, p) for p in standard["archives"]]
         for url in dict.fromkeys(sitemaps):
-            yield self._listing(url, self.parse_sitemap, probe=not robots_sitemaps)
+            yield from self._listing(url, self.parse_sitemap, probe=not robots_sitemaps)
         for url in dict.fromkeys(feeds):
-            yield self._listing(url, self.parse_feed, probe=not self.outlet.feeds)
+            yield from self._listing(url, self.parse_feed, probe=not self.outlet.feeds)
         for url in dict.fromkeys(archives):
-            yield self._listing(url, self.parse_archive, probe=False)
+            yield from self._listing(url, self.parse_archive, probe=False)
 
-    def _listing(self, url: str, callback, probe: bool, **meta) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.listing_failed, priority=50,
-                              meta={"probe": probe, **meta})
+    def _listing(self, url: str, callback, probe: bool, **meta) -> list[scrapy.Request]:
+        """A request for a listing page (as a list: none once the budget is spent)."""
+        if self.budget_spent():
+            self.crawler.stats.inc_value("warta/skipped/budget")
+            return []
+        return [scrapy.Request(url, callback=callback, errback=self.listing_failed, priority=50,
+                               meta={"probe": probe, **meta})]
 
     def parse_sitemap(self, response: Response):
         try:
@@ -114,9 +125,12 @@ class OutletSpider(scrapy.Spider):
         for child in listing.children:
             if self.since and child.date and child.date.date() < self.since:
                 continue  # a sub-sitemap whose newest entry predates --since
-            yield self._listing(child.url, self.parse_sitemap, probe=False)
+            yield from self._listing(child.url, self.parse_sitemap, probe=False)
         for entry in listing.entries:
-            yield from self._consider(entry)
+            canon = self._article_url(entry.url)
+            if canon:
+                self.listed.add(canon)
+                yield from self._consider(entry, canon)
 
     def parse_feed(self, response: Response):
         try:
@@ -125,18 +139,13 @@ class OutletSpider(scrapy.Spider):
             yield from self._bad_listing(response, str(exc))
             return
         self.crawler.stats.inc_value("warta/listings_ok")
-        fresh = 0
-        for entry in listing.entries:
-            for request in self._consider(entry):
-                fresh += 1
-                yield request
-        if not self._walk_on(fresh, listing.entries):
-            return
-        page = response.meta.get("page", 1) + 1
-        next_url = listing.next_url or (wordpress_feed_page(response.url, page)
+        requests, unseen = self._read_listing(listing.entries)
+        yield from requests
+        page = response.meta.get("page", 1)
+        next_url = listing.next_url or (wordpress_feed_page(response.url, page + 1)
                                         if self.outlet.platform == "wordpress" else None)
-        if next_url:
-            yield self._listing(next_url, self.parse_feed, probe=True, page=page)
+        if self._walk_on(response, page, len(requests), unseen, listing.entries, next_url):
+            yield from self._listing(next_url, self.parse_feed, probe=True, page=page + 1)
 
     def parse_archive(self, response: Response):
         if not response.headers.get(b"Content-Type", b"text/html").startswith(HTML_TYPES):
@@ -147,51 +156,119 @@ class OutletSpider(scrapy.Spider):
             yield from self._bad_listing(response, str(exc))
             return
         self.crawler.stats.inc_value("warta/listings_ok")
-        fresh = 0
-        for entry in listing.entries:
-            for request in self._consider(entry):
-                fresh += 1
-                yield request
-        if self._walk_on(fresh, listing.entries) and listing.next_url \
-                and same_site(listing.next_url, self.outlet.allowed_hosts):
-            yield self._listing(listing.next_url, self.parse_archive, probe=False)
+        requests, unseen = self._read_listing(listing.entries)
+        yield from requests
+        page = response.meta.get("page", 1)
+        next_url = listing.next_url if listing.next_url and same_site(listing.next_url, self.outlet.allowed_hosts) \
+            else None
+        if self._walk_on(response, page, len(requests), unseen, listing.entries, next_url):
+            yield from self._listing(next_url, self.parse_archive, probe=False, page=page + 1)
 
-    def _walk_on(self, fresh: int, entries: list[Entry]) -> bool:
-        """Whether to read the next page of a paged listing.
+    def _read_listing(self, entries: list[Entry]) -> tuple[list[scrapy.Request], int]:
+        """Requests for the listing page's new articles, and how many of its article URLs this run had not
+        seen on any listing page before."""
+        requests, unseen = [], 0
+        for entry in entries:
+            canon = self._article_url(entry.url)
+            if canon is None:
+                continue
+            if canon not in self.listed:
+                self.listed.add(canon)
+                unseen += 1
+            requests += self._consider(entry, canon)
+        return requests, unseen
 
-        A page with nothing new ends the walk, once a crawl of the outlet has finished: everything older
-        was seen then. Until then (a first crawl, or one that was killed) the walk goes to the end, so a
-        restarted crawl also reaches what the killed one never listed.
+    def _walk_on(self, response: Response, page: int, fresh: int, unseen: int, entries: list[Entry],
+                 next_url: str | None) -> bool:
+        """Whether to read the next page of a paged listing; when not, the reason is counted in the run's
+        stats (warta/walks/REASON), so a run tells why each of its listing walks ended.
+
+        Every walk ends: at the listing's last page; at a page (after the first) that shows no article URL
+        this run had not already seen on a listing; at a page whose content repeats one read before (a site
+        serving the same listing for every page number); at the outlet's max_pages; when the outlet's
+        budget is spent. Once a crawl of the outlet has finished, a page with nothing new to fetch also ends
+        the walk: everything older was seen then. Until then (a first crawl, or one that was killed) the walk
+        goes on through known articles, so a restarted crawl also reaches what the killed one never listed.
         """
+        digest = hashlib.sha1(response.body).hexdigest()
+        repeated = digest in self.page_hashes
+        self.page_hashes.add(digest)
         dates = [e.date for e in entries if e.date]
-        if self.since and dates and max(dates).date() < self.since:
-            return False
-        if self.limit is not None and len(self.queued) >= self.limit:
-            return False
-        return bool(entries) and (fresh > 0 or not self.backfilled)
+        if not next_url:
+            reason = "last-page"
+        elif not entries:
+            reason = "empty-page"
+        elif repeated:
+            reason = "repeated-page"
+        elif page > 1 and not unseen:
+            reason = "nothing-unseen"
+        elif page >= self.outlet.max_pages:
+            reason = "page-cap"
+        elif self.budget_spent():
+            reason = "budget"
+        elif self.since and dates and max(dates).date() < self.since:
+            reason = "since"
+        elif self.limit is not None and len(self.queued) >= self.limit:
+            reason = "limit"
+        elif self.backfilled and not fresh:
+            reason = "nothing-new"
+        else:
+            return True
+        self.crawler.stats.inc_value(f"warta/walks/{reason}")
+        if reason in ("repeated-page", "nothing-unseen", "page-cap", "budget"):
+            self.logger.info("%s: listing walk stopped at %s (page %d): %s", self.outlet.id, response.url,
+                             page, reason)
+        return False
 
-    def _consider(self, entry: Entry):
-        """Yield a request for entry if it is a new article URL of this outlet."""
-        stats = self.crawler.stats
-        url = entry.url
+    def budget_spent(self) -> str | None:
+        """"time" or "pages" once this outlet's crawl budget is spent (then nothing new is requested), else None.
+
+        The budget bounds one run of one outlet whatever its listings do; what is left is fetched next run.
+        """
+        spent = self.crawler.stats.get_value("warta/budget/spent")
+        if spent:
+            return spent
+        settings, requests = self.crawler.settings, self.crawler.stats.get_value("downloader/request_count", 0)
+        if time.monotonic() - self.started_at > settings.getfloat("WARTA_OUTLET_BUDGET_SECONDS"):
+            spent = "time"
+        elif requests >= settings.getint("WARTA_OUTLET_BUDGET_PAGES"):
+            spent = "pages"
+        if spent:
+            self.crawler.stats.set_value("warta/budget/spent", spent)
+            self.logger.warning("%s: crawl budget (%s) spent; the rest waits for the next run", self.outlet.id, spent)
+        return spent
+
+    def _article_url(self, url: str) -> str | None:
+        """The canonical URL of an article of this outlet, or None for any other link."""
         if not same_site(url, self.outlet.allowed_hosts) or not is_article_url(url, self.outlet.platform):
-            return
-        canon = canonicalize(url)
-        if canon in self.queued:
-            return
+            return None
+        canon = self._canonical(url)
+        if canon is None:  # a malformed link (a bad port): skipped, the rest of the listing goes on
+            self.crawler.stats.inc_value("warta/skipped/bad-url")
+        return canon
+
+    def _consider(self, entry: Entry, canon: str | None = None) -> list[scrapy.Request]:
+        """A request for entry if it is a new article URL of this outlet (as a list: none or one)."""
+        stats = self.crawler.stats
+        canon = canon or self._article_url(entry.url)
+        if canon is None or canon in self.queued:
+            return []
         if canon in self.known:
             stats.inc_value("warta/skipped/known")
-            return
+            return []
         if self.since and entry.date and entry.date.date() < self.since:
             stats.inc_value("warta/skipped/before_since")
-            return
+            return []
         if self.limit is not None and len(self.queued) >= self.limit:
             stats.inc_value("warta/skipped/limit")
-            return
+            return []
+        if self.budget_spent():
+            stats.inc_value("warta/skipped/budget")
+            return []
         self.queued.add(canon)
         priority = int(entry.date.timestamp() // 86400) - 20000 if entry.date else 0  # newer first
-        yield scrapy.Request(canon, callback=self.parse_article, errback=self.article_failed,
-                             dont_filter=True, priority=max(-10, min(10, priority)), meta={"canon": canon})
+        return [scrapy.Request(canon, callback=self.parse_article, errback=self.article_failed,
+                               dont_filter=True, priority=max(-10, min(10, priority)), meta={"canon": canon})]
 
     # -- articles -----------------------------------------------------------------------------------
     async def parse_article(self, response: Response):
@@ -202,12 +279,20 @@ class OutletSpider(scrapy.Spider):
             return
         html = response.text
         info = page_info(html)
-        key = canonicalize(response.url)
+        key = self._canonical(response.url)
+        if key is None or not same_site(key, self.outlet.allowed_hosts):  # redirected off the outlet's hosts
+            yield RejectItem(canon, self.outlet.id, "offsite", remember=False)
+            return
         if info.canonical:
-            declared = canonicalize(urljoin(response.url, info.canonical))
-            if same_site(declared, self.outlet.allowed_hosts):
+            # Only an http(s) URL on the outlet's own hosts may name the article (never javascript:, never
+            # another site); anything else falls back to the URL the page was fetched from.
+            declared = self._canonical(urljoin(response.url, info.canonical.strip()))
+            if declared and same_site(declared, self.outlet.allowed_hosts):
                 key = declared
-        aliases = {canon, canonicalize(response.url), *map(canonicalize, response.meta.get("redirect_urls", []))}
+            else:
+                self.crawler.stats.inc_value("warta/ignored/canonical")
+        aliases = {canon, key, *map(self._canonical, [response.url, *response.meta.get("redirect_urls", [])])}
+        aliases = {a for a in aliases if a and same_site(a, self.outlet.allowed_hosts)}
         aliases.discard(key)
         if key in self.stored or (key != canon and key in self.known and not self.refresh):
             self.crawler.stats.inc_value("warta/duplicates")
@@ -225,20 +310,34 @@ class OutletSpider(scrapy.Spider):
             self.pending_aliases.pop(key, None)
             yield RejectItem(key, self.outlet.id, str(exc))
             return
+        except Exception as exc:  # a bug in extraction, not a verdict on the page: counted, and the run says so
+            self.pending_aliases.pop(key, None)
+            self.stored.discard(key)
+            self.crawler.stats.inc_value("warta/errors/extract-error")
+            self.last_error = self.last_extract_error = f"{key}: {type(exc).__name__}: {exc}"[:500]
+            self.logger.error("%s: extraction of %s failed", self.outlet.id, key, exc_info=exc)
+            return
         aliases = self.pending_aliases.pop(key, aliases)
         if self.since and article.published and article.published.date() < self.since:
             yield RejectItem(key, self.outlet.id, "before-since", remember=False)
             return
         yield ArticleItem(article, html.encode("utf-8"), aliases)  # as decoded by its charset, so kept as UTF-8
 
+    def _canonical(self, url: str) -> str | None:
+        return safe_canonical(url, self.outlet.platform)
+
     def article_failed(self, failure):
         request = failure.request
+        if failure.check(OverBudget):
+            return
         reason = self._error(request.url, failure)
         # Dead, broken or oversized pages are counted, not remembered: the next crawl may find them mended.
         yield RejectItem(request.meta.get("canon", request.url), self.outlet.id, reason, remember=False)
 
     def listing_failed(self, failure):
         request = failure.request
+        if failure.check(OverBudget):
+            return
         if request.meta.get("probe") and failure.check(HttpError):
             self.crawler.stats.inc_value("warta/listings_absent")
             return
