@@ -50,7 +50,10 @@ def parse_iso(value: str | None) -> datetime | None:
         match = re.match(r"\d{4}-\d{2}-\d{2}", value)
         if not match:
             return None
-        dt = datetime.fromisoformat(match.group(0))
+        try:
+            dt = datetime.fromisoformat(match.group(0))
+        except ValueError:  # 2025-13-45: an impossible date is no date
+            return None
     return dt if dt.tzinfo else dt.replace(tzinfo=WIB)
 
 

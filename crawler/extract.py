@@ -14,7 +14,10 @@ The order of work:
 
 from __future__ import annotations
 
+import copy
+import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
@@ -30,6 +33,7 @@ from indexer.records import Article
 from warta.registry import Outlet
 
 MIN_WORDS = 40
+MIN_WORDS_DECLARED = 15  # a page that declares itself an article may be a short news flash
 
 # Body class tokens of listing pages (WordPress archives, search, home) and of single articles; whole tokens,
 # so `category-news` on a single post is no listing.
@@ -67,6 +71,7 @@ class PageInfo:
     canonical: str
     is_listing: bool
     is_error: bool = False
+    declared: bool = False  # the page declares itself one article (JSON-LD, article:published_time, ...)
 
 
 def parse(html: str | bytes) -> etree._Element:
@@ -107,7 +112,7 @@ def page_info(html: str | etree._Element, url: str = "") -> PageInfo:
                      or (not declared and "article" not in og_type and _ERROR_TITLE.search(title)))
     except (ValueError, TypeError, etree.LxmlError):  # a page too broken to read its structure: no verdict
         return PageInfo("", False)
-    return PageInfo(canonical.strip(), listing and not error, error)
+    return PageInfo(canonical.strip(), listing and not error, error, declared)
 
 
 _WORDS = re.compile(r"\w+")
@@ -136,7 +141,33 @@ def _long_block_words(tree: etree._Element) -> int:
 
 def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, language_gate: bool = True) -> Article:
     """Extract one article or raise Rejected with the reason (language_gate=False: any language passes, for
-    scoring the body on foreign evaluation sets)."""
+    scoring the body on foreign evaluation sets).
+
+    Never raises anything but Rejected: an unexpected error in the metadata, date or boilerplate code falls
+    back to trafilatura for that part (logged with the URL, counted in ERRORS); an error nothing can mend
+    is Rejected("extract-error").
+    """
+    try:
+        return _extract(html, url, outlet, language_gate)
+    except Rejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 (the contract: never a traceback out of extraction)
+        _error("page", url, exc)
+        raise Rejected("extract-error") from exc
+
+
+# Unexpected errors by the part of extraction that fell back ("metadata", "body", "tidy", "date", "page"),
+# for the crawl run to report as extract-errors; the log line names the URL.
+ERRORS: Counter = Counter()
+log = logging.getLogger("warta.extract")
+
+
+def _error(part: str, url: str, exc: BaseException) -> None:
+    ERRORS[part] += 1
+    log.warning("extract-error in %s for %s: %s: %s", part, url, type(exc).__name__, exc)
+
+
+def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: bool) -> Article:
     if not html or not (html.strip() if isinstance(html, str) else html.strip()):
         raise Rejected("empty")
     tree = parse(html)
@@ -145,23 +176,67 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, langua
         raise Rejected("error-page")
     if info.is_listing:
         raise Rejected("listing-page")
-    meta = metadata.read(tree)
+    try:
+        meta = metadata.read(tree)
+    except Exception as exc:  # noqa: BLE001
+        _error("metadata", url, exc)
+        meta = _fallback_meta(tree, url)
     site_names = [meta.site_name] + ([outlet.name, outlet.host] if outlet else [])
     title = metadata.clean_title(meta.title, site_names)
     if not title:
         raise Rejected("no-title")
-    paragraphs = _body(tree, url, outlet.drop if outlet else ())
-    paragraphs, credits = _tidy(paragraphs, title, meta.headline_h1)
+    min_words = MIN_WORDS_DECLARED if info.declared else MIN_WORDS
+    try:
+        paragraphs = _body(tree, url, outlet.drop if outlet else (), min_words)
+    except Exception as exc:  # noqa: BLE001
+        _error("body", url, exc)
+        paragraphs = _plain_body(parse(html), url)  # the tree may be half cleaned: start again from the page
+    try:
+        paragraphs, credits = _tidy(paragraphs, title, meta.headline_h1)
+    except Exception as exc:  # noqa: BLE001
+        _error("tidy", url, exc)
+        credits = {}
     text = "\n\n".join(paragraphs)
-    if len(text.split()) < MIN_WORDS:
+    if len(text.split()) < min_words:
         raise Rejected("too-short")
     if language_gate and not is_indonesian(text, meta.lang):
         raise Rejected("not-indonesian")
     author = meta.author or credits.get("reporter") or credits.get("author") or credits.get("editor", "")
+    try:
+        published = _published(meta, url, paragraphs)
+    except Exception as exc:  # noqa: BLE001
+        _error("date", url, exc)
+        published = None
     return Article(url=url, outlet=outlet.id if outlet else "", title=title, text=text,
-                   published=_published(meta, url, paragraphs), modified=meta.modified, author=author,
+                   published=published, modified=meta.modified, author=author,
                    language="id", regions=outlet.regions if outlet else (), image=meta.image,
                    tags=tuple(meta.tags))
+
+
+def _fallback_meta(tree: etree._Element, url: str) -> metadata.PageMeta:
+    """Title, dates and author as trafilatura reads them, for a page whose metadata broke warta's reader."""
+    meta = metadata.PageMeta()
+    try:
+        doc = trafilatura.bare_extraction(copy.deepcopy(tree), url=url, with_metadata=True, only_with_metadata=False)
+    except Exception as exc:  # noqa: BLE001
+        _error("metadata-fallback", url, exc)
+        doc = None
+    if doc is not None:
+        meta.title, meta.author = doc.title or "", doc.author or ""
+        meta.site_name, meta.image = doc.sitename or "", doc.image or ""
+        meta.published = dates.parse_iso(doc.date) if doc.date else None
+    if not meta.title:
+        meta.title = " ".join(" ".join(str(t) for t in tree.xpath("//head/title//text()")).split())
+    return meta
+
+
+def _plain_body(tree: etree._Element, url: str) -> list[str]:
+    try:
+        text = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False, include_tables=False)
+    except Exception as exc:  # noqa: BLE001
+        _error("body-fallback", url, exc)
+        return []
+    return [p for p in (text or "").split("\n") if p.strip()]
 
 
 def _listing_url(url: str) -> bool:

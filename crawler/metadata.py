@@ -73,11 +73,21 @@ def read(tree: etree._Element) -> PageMeta:
     meta.image = props.get("og:image", "") or _ld_image(ld.get("image"))
     tags = [v for k, v in props.items_all() if k == "article:tag"]
     if not tags and ld.get("keywords"):
-        kw = ld["keywords"]
-        tags = kw if isinstance(kw, list) else [t for t in str(kw).split(",")]
-    meta.tags = list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+        tags = _keywords(ld["keywords"])
+    meta.tags = list(dict.fromkeys(t.strip() for t in tags if isinstance(t, str) and t.strip()))
     meta.meta_line = _date_line(tree)
     return meta
+
+
+def _keywords(value) -> list[str]:
+    """JSON-LD keywords as outlets write them: "a, b", ["a", "b"], nested lists, DefinedTerm objects."""
+    if isinstance(value, str):
+        return [t for t in value.split(",")]
+    if isinstance(value, dict):
+        return _keywords(value.get("name", ""))
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _keywords(v)]
+    return []
 
 
 def _headline_in_title(tree: etree._Element, title_tag: str) -> str:
@@ -156,7 +166,7 @@ def declares_article(tree: etree._Element) -> bool:
     """A JSON-LD node of an article type (not a mere WebPage) with a headline or a publication date."""
     node = _json_ld_article(tree)
     kinds = node.get("@type", []) if node else []
-    kinds = set(kinds if isinstance(kinds, list) else [kinds])
+    kinds = {k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)}
     return bool(kinds - {"WebPage"})
 
 
@@ -175,7 +185,7 @@ def _json_ld_article(tree: etree._Element) -> dict:
                 continue
             stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
             kinds = node.get("@type", [])
-            kinds = set(kinds if isinstance(kinds, list) else [kinds])
+            kinds = {k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)}
             if kinds & ARTICLE_TYPES and ("headline" in node or "datePublished" in node):
                 if "WebPage" not in kinds:
                     return node

@@ -34,3 +34,8 @@ def test_iso_and_url_dates():
     assert from_url("https://tri3news.com/2025/08/25/slug/") == datetime(2025, 8, 25, tzinfo=WIB)
     assert from_url("https://blog.example/2022/04/slug.html") == datetime(2022, 4, 1, tzinfo=WIB)
     assert from_url("https://binjaikota.go.id/berita/baca/12/slug") is None
+
+
+def test_an_impossible_iso_date_is_no_date():
+    assert parse_iso("2025-13-45T99:99") is None and parse_iso("2025-02-30") is None
+    assert parse_iso("2025-08-25T10:15:00+07:00").day == 25

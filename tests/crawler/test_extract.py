@@ -186,3 +186,31 @@ def test_a_container_far_shorter_than_the_pages_article_block_gives_way_to_the_g
     html = page(ps(PARAS[0] + " " + PARAS[1])).replace(
         "</article>", f"<div class='story'><p>{LONG}</p><p>{LONG}</p></div></article>")
     assert LONG in extract(html, "https://x.id/a-b-c/").text
+
+
+def test_an_error_in_the_metadata_code_falls_back_to_trafilatura_for_that_part(monkeypatch):
+    from crawler import extract as module
+
+    def broken(tree):
+        raise AttributeError("'list' object has no attribute 'strip'")
+
+    monkeypatch.setattr(module.metadata, "read", broken)
+    before = module.ERRORS["metadata"]
+    a = extract(page(ps(*PARAS)), "https://x.id/a-b-c/")
+    assert a.title == "Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik" and a.text == "\n\n".join(PARAS)
+    assert module.ERRORS["metadata"] == before + 1
+
+
+def test_an_error_nothing_can_mend_is_a_rejection_not_a_traceback(monkeypatch):
+    from crawler import extract as module
+
+    monkeypatch.setattr(module, "page_info", lambda *a: 1 / 0)
+    with pytest.raises(Rejected, match="extract-error"):
+        extract(page(ps(*PARAS)), "https://x.id/a-b-c/")
+
+
+def test_a_short_news_flash_that_declares_itself_an_article_is_kept():
+    head = "<meta property='article:published_time' content='2025-08-25T10:15:00+07:00'>"
+    assert extract(page(ps(PARAS[0], PARAS[1]), head=head), "https://x.id/a-b-c/").text
+    with pytest.raises(Rejected, match="too-short"):
+        extract(page(ps(PARAS[0], PARAS[1])), "https://x.id/a-b-c/")
