@@ -307,7 +307,11 @@ def _mirror(args: argparse.Namespace) -> int:
     from mirror.server import Mirror, serve_forever
 
     config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve)
-    mirror = Mirror(config, getattr(args, "seeds", None), port=args.port, single_host=args.single_host).start()
+    try:
+        mirror = Mirror(config, getattr(args, "seeds", None), port=args.port, single_host=args.single_host).start()
+    except OSError as exc:
+        print(f"warta mirror: cannot listen on port {args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     seeds = mirror.write_seeds(args.seeds_out or args.data / "mirror-outlets.toml")
     for site_id, site in mirror.sites.items():
         print(f"{site_id:<12} {site.spec.theme:<9} {site.view.url('/')}")
@@ -402,9 +406,19 @@ def _demo(args: argparse.Namespace) -> int:
     from indexer.index import current_generation
     from mirror.build import MirrorConfig
     from mirror.server import Mirror
+    from warta.schedules import Schedule, ScheduleError
 
+    try:
+        Schedule.parse(args.every)
+    except ScheduleError as exc:
+        print(f"warta demo: --every: {exc}", file=sys.stderr)
+        return 2
     config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve)
-    mirror = Mirror(config, getattr(args, "seeds", None)).start()
+    try:
+        mirror = Mirror(config, getattr(args, "seeds", None)).start()
+    except OSError as exc:
+        print(f"warta demo: the outlet mirror cannot listen: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     seeds = mirror.write_seeds(args.data / "mirror-outlets.toml")
     print(f"mirror: {len(mirror.sites)} outlets, {len(mirror.truth())} articles; registry {seeds}")
     for site_id in mirror.sites:

@@ -33,7 +33,7 @@ def data_problem(data: Path) -> str:
         if path.exists():
             if not path.is_dir():
                 what = "is not a directory" if path == data else f"is inside {path}, which is not a directory"
-                return f"--data {data}: {what}"
+                return f"data directory {data} (--data or WARTA_DATA): {what}"
             return ""
     return ""
 
