@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from indexer.records import CrawlRun
 from warta.schedules import WIB, Schedule, ScheduleError, jitter
@@ -81,3 +83,26 @@ def test_failures_back_off_exponentially_up_to_a_cap():
     assert gaps[:3] == [timedelta(minutes=20), timedelta(minutes=40), timedelta(minutes=80)]
     assert gaps[-1] == MAX_BACKOFF
     assert due("x", s, [run("ok", 0), run("failed", 10)], T0).failures == 0
+
+
+_field = st.one_of(st.just("*"), st.integers(0, 70).map(str), st.integers(1, 40).map(lambda n: f"*/{n}"),
+                   st.tuples(st.integers(0, 35), st.integers(0, 35)).map(lambda ab: f"{ab[0]}-{ab[1]}"),
+                   st.lists(st.integers(0, 35), min_size=2, max_size=3).map(lambda xs: ",".join(map(str, xs))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.lists(_field, min_size=5, max_size=5).map(" ".join), st.text(max_size=20),
+                      st.tuples(st.integers(-5, 10**12), st.sampled_from("smhd")).map(lambda t: f"{t[0]}{t[1]}")),
+       when=st.datetimes(datetime(2000, 1, 1), datetime(2090, 1, 1), timezones=st.just(UTC)))
+@example(text="0 0 31 2 *", when=T0)
+@example(text="0 0 29 2 *", when=datetime(2096, 3, 1, tzinfo=UTC))
+def test_a_schedule_that_parses_always_has_a_next_slot(text, when):
+    """What the registry accepts, the scheduler and /status can use: a next slot after any time, a period."""
+    try:
+        schedule = Schedule.parse(text)
+    except ScheduleError:
+        return
+    nxt = schedule.next_after(when)
+    assert when < nxt <= when + timedelta(days=366 * 9)
+    assert timedelta(0) < schedule.period <= timedelta(days=366 * 9)
+    assert timedelta(0) <= jitter("x", schedule) <= timedelta(minutes=5)
