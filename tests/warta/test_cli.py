@@ -152,3 +152,10 @@ def test_serve_on_a_port_in_use_says_so_and_exits(tmp_path):
     assert out.returncode == 2 and out.stdout == ""  # no "serving" line for a server that is not serving
     assert out.stderr.strip() == f"warta serve: cannot listen on 127.0.0.1:{port}: Address already in use"
     assert not (tmp_path / "data").exists()
+
+
+def test_serve_with_a_bad_base_url_says_so(tmp_path):
+    out = warta("--data", str(tmp_path / "data"), "serve", env={"WARTA_BASE_URL": "javascript:alert(1)"}, timeout=60)
+    assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
+    assert out.stderr.strip().startswith("warta serve: WARTA_BASE_URL 'javascript:alert(1)'")
+    assert "\n" not in out.stderr.strip() and not (tmp_path / "data").exists()
