@@ -41,7 +41,7 @@ DROP_CLASSES = frozenset({
     "wp-caption-text", "tr-caption", "figcaption", "td-post-source-tags", "jeg_post_tags", "tags-links",
     "post-labels", "author-box-wrap", "jeg_authorbox", "td-author-name", "breadcrumb", "breadcrumbs",
     "td-weather-top-widget", "td-weather-header", "jeg_weather", "wp-block-file", "post-footer",
-    "sidebar", "jeg_sidebar", "td-pb-span4", "blog-pager", "post-feeds", "screen-reader-text",
+    "sidebar", "jeg_sidebar", "td-pb-span4", "blog-pager", "post-feeds", "screen-reader-text", "copyright",
 })
 DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "figcaption", "aside", "nav",
              "footer", "template", "select", "input", "textarea")
@@ -57,7 +57,8 @@ LABEL = re.compile(
     r"baca selengkapnya|bagikan(?: artikel)?:?|share(?: this)?:?|editor'?s? pick|lihat juga|baca juga|"
     r"simak juga|kirimkan ini lewat email|blogthis!|berbagi ke (?:twitter|facebook|pinterest)|"
     r"(?:calendar_month|visibility|comment)\b.*|\d+\s*(?:kali dibaca|views?|komentar|comments?|dilihat)|"
-    r"dibaca\s*:?\s*\d+(?:\s*kali)?|posting lama|posting lebih baru|beranda|langganan:.*)\W*$",
+    r"dibaca\s*:?\s*\d+(?:\s*kali)?|posting lama|posting lebih baru|beranda|langganan:.*|"
+    r"(?:copyright|hak cipta)\b.*|©.*)\W*$",
     re.IGNORECASE)
 # Inline cross-links inside or between paragraphs: "Baca Juga: <title>", "LIHAT JUGA <title>".
 READ_ALSO = re.compile(
@@ -126,6 +127,38 @@ def drop_furniture(root: etree._Element, selectors: Iterable[str] = ()) -> None:
     for img in root.iter("img"):  # tagDiv's ad placeholders: <img alt="spot_img">
         if (img.get("alt") or "").strip().lower() == "spot_img":
             _remove(img)
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+TEASER_WORDS = 40
+
+
+def drop_teasers(root: etree._Element) -> None:
+    """Remove teaser cards wherever they sit (related, popular, "Headline" boxes, next-article cards): an
+    item whose heading is wholly a link to another page, with at most a short summary beside it. Never the
+    article block or what holds it."""
+    block, _ = article_block(root)
+    spared = set(block.iterancestors()) | {block} if block is not None else set()
+    doomed = []
+    for heading in root.iter(*_HEADINGS):
+        text = " ".join(heading.text_content().split())
+        linked = " ".join(" ".join(heading.xpath(".//a//text()")).split())
+        if not text or linked != text:
+            continue
+        card = heading.getparent()
+        while card is not None and card.tag not in ("li", "article", "div", "section"):
+            card = card.getparent()
+        if card is None or card in spared:
+            continue
+        if card.tag == "div" and card.getparent() is not None and card.getparent().tag in ("li", "article"):
+            card = card.getparent()  # the whole item: picture, heading and summary
+            if card in spared:
+                continue
+        unlinked = len(" ".join(card.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]")).split())
+        if unlinked <= TEASER_WORDS and len(card.xpath(".//" + " | .//".join(_HEADINGS))) == 1:
+            doomed.append(card)
+    for el in doomed:
+        _remove(el)
 
 
 def drop_read_also(root: etree._Element) -> None:

@@ -255,12 +255,14 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int 
     if container is not None:
         _, block_words = boilerplate.article_block(tree)
         boilerplate.drop_furniture(container, drop)
+        boilerplate.drop_teasers(container)
         boilerplate.drop_read_also(container)
         paragraphs = _blocks(container)
         words = sum(len(p.split()) for p in paragraphs)
         if words >= min_words and words >= _SHORTFALL * block_words:
             return paragraphs
     boilerplate.drop_furniture(tree, drop)
+    boilerplate.drop_teasers(tree)
     boilerplate.drop_read_also(tree)
     # No deduplicate=True: trafilatura's duplicate cache lives across calls, so a page's body would depend on
     # the pages extracted before it in the same process; a body printed twice is _tidy's job.

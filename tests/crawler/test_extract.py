@@ -214,3 +214,26 @@ def test_a_short_news_flash_that_declares_itself_an_article_is_kept():
     assert extract(page(ps(PARAS[0], PARAS[1]), head=head), "https://x.id/a-b-c/").text
     with pytest.raises(Rejected, match="too-short"):
         extract(page(ps(PARAS[0], PARAS[1])), "https://x.id/a-b-c/")
+
+
+def test_teaser_cards_go_wherever_they_sit_but_linked_words_in_sentences_stay():
+    card = ("<li><figure><a href='/lain/'><img src='/a.jpg'></a></figure><div class='text'>"
+            "<h3><a href='/lain/'>Pengamat Nilai Langkah Pemko Tepat</a></h3><span>11/6/2025 10:54</span>"
+            "<p>Menurutnya penting keberadaan negara dalam menjaga keseimbangan.</p></div></li>")
+    box = ("<div class='card-1'><div class='text'><h5>Headline</h5><div><a href='/e/'>Vonis Dinilai Mengecewakan"
+           "</a></div><p>Seharusnya lebih berani dalam memutus perkara.</p></div></div>")
+    html = (f"<html lang='id'><head><title>Wali Kota Binjai Minta OPD Tingkatkan Pelayanan</title></head><body>"
+            f"<h1>Wali Kota Binjai Minta OPD Tingkatkan Pelayanan</h1><div class='isi'>{ps(*PARAS * 3)}</div>"
+            f"<section><ul>{card * 4}</ul></section>{box}<div class='kaki'><p>Copyright @ 2025 Media Group. "
+            f"All Rights Reserved</p></div></body></html>")
+    text = extract(html, "https://x.id/a-b-c/").text
+    assert "Pengamat" not in text and "keseimbangan" not in text and "Copyright" not in text
+    assert text.count(PARAS[0]) >= 1
+
+
+@pytest.mark.parametrize("line", ["Copyright @ 2025 Media Group - mediaindonesia. All Rights Reserved",
+                                  "© 2025 Pemkab Langkat", "Hak Cipta Dilindungi Undang-Undang"])
+def test_copyright_lines_are_boilerplate(line):
+    from crawler.boilerplate import is_boilerplate
+
+    assert is_boilerplate(line)

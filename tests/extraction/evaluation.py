@@ -72,8 +72,8 @@ class Score:
         want, got = self.case.published, self.got.published
         if want is None or got is None:
             return want is got
-        if isinstance(got, datetime):
-            got = got.astimezone(want.tzinfo).date() if got.tzinfo else got.date()
+        if isinstance(got, datetime):  # a gold day without a zone is the day as the page prints it
+            got = got.astimezone(want.tzinfo).date() if got.tzinfo and want.tzinfo else got.date()
         return got == want.date()
 
 
