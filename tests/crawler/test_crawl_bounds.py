@@ -4,7 +4,9 @@ against a small site on loopback whose every answer the test sets (tests/crawler
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -235,3 +237,73 @@ def _running(data: Path) -> bool:
         return any(r.result == "running" for r in runs(data))
     except sqlite3.Error:  # the crawl is still creating the store
         return False
+
+
+def children(pid: int) -> list[int]:
+    """Live (not zombie) child processes of pid, from /proc."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(entry.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_gone(pids: list[int], seconds: float = 10) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [p for p in pids if alive(p)]
+
+
+SLOW = [f"/2025/08/{d:02d}/pemko-binjai-gelar-rapat-hari-{d}/" for d in range(1, 9)]
+
+
+def slow_site(path, query):
+    if path == "/":
+        return 200, "text/html", listing(SLOW)
+    if path in SLOW:
+        time.sleep(0.4)
+    return serve_article(path, query, SLOW)
+
+
+def test_extraction_workers_die_with_a_killed_crawl(tmp_path):
+    with TrapSite(slow_site) as site:
+        seeds = site.seeds(tmp_path / "trap.toml", concurrency=1)
+        proc = warta_crawl(tmp_path, seeds, wait=False)
+        deadline = time.monotonic() + 60
+        while not (workers := children(proc.pid)):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        assert not wait_gone(workers), "extraction workers outlived their killed crawl"
+
+
+def test_a_worker_stopped_by_sigterm_ends_and_the_crawl_goes_on_in_a_fresh_pool(tmp_path):
+    with TrapSite(slow_site) as site:
+        seeds = site.seeds(tmp_path / "trap.toml", concurrency=1)
+        proc = warta_crawl(tmp_path, seeds, wait=False)
+        deadline = time.monotonic() + 60
+        while not (workers := children(proc.pid)):
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        for pid in workers:
+            os.kill(pid, signal.SIGTERM)
+        assert not wait_gone(workers, 5), "extraction workers ignored SIGTERM"
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+    [run] = runs(tmp_path)
+    assert run.result == "ok" and run.new == len(SLOW) and run.errors == 0
