@@ -39,4 +39,5 @@ def test_demo_serves_search_and_new_mirror_articles_appear(tmp_path):
     finally:
         rest, _ = proc.communicate(timeout=200)
     assert proc.returncode == 0, "".join(lines) + rest
-    assert "mirror: 9 new articles published" in rest
+    # On a loaded machine the releases can come before the first index is ready: look at the whole output.
+    assert "mirror: 9 new articles published" in "".join(lines) + rest
