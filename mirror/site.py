@@ -261,6 +261,8 @@ class Site:
     def _wp_feed(self, q: dict[str, list[str]]) -> Response:
         page = int(q.get("paged", ["1"])[0] or 1)
         size = self.spec.feed_size
+        if "endless" in self.spec.traps:  # every ?paged=N past the end: the last page again
+            page = min(page, max(1, math.ceil(len(self._newest()) / size)))
         items = self._newest()[(page - 1) * size: page * size]
         if not items:
             return self._not_found()
@@ -452,6 +454,11 @@ class Site:
                empty_ok: bool = False) -> Response:
         size = self.spec.page_size
         num_pages = max(1, math.ceil(len(items) / size))
+        if "endless" in self.spec.traps and kind == "home":
+            # pagination that never ends: past the last page, the last page again, with a next link
+            shown = min(page, num_pages)
+            return self._listing(kind, heading, items[(shown - 1) * size: shown * size], page,
+                                 lambda n: self.view.url("/" if n == 1 else f"/page/{n}/"), page + 1)
         if page > num_pages and not empty_ok:
             return self._not_found()
 

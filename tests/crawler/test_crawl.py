@@ -128,6 +128,23 @@ def test_ugly_pages_are_survived_and_counted(crawled):
     assert runs["tri3news"].errors >= 1 and runs["tri3news"].result == "ok"
 
 
+def test_endless_pagination_ends_where_the_listing_stops_bringing_anything(crawled):
+    """sumutpos answers every /page/N/ and ?paged=N past its end with its last page: the walks end there."""
+    mirror, data, _, _ = crawled
+    assert stored_urls(data, "sumutpos") == truth_urls(mirror, "sumutpos")
+    site = mirror.sites["sumutpos"]
+    last_page = -(-len(site.articles()) // site.spec.page_size)
+    last_feed = -(-len(site.articles()) // site.spec.feed_size)
+    paths = [h.path for h in mirror.hits_for("sumutpos")]
+    pages = [int(p.split("/")[2]) for p in paths if p.startswith("/page/")]
+    feeds = [int(p.split("paged=")[1]) for p in paths if "paged=" in p]
+    assert max(pages, default=1) <= last_page + 1 and max(feeds, default=1) <= last_feed + 1, (pages, feeds)
+    stats = last_stats(data, "sumutpos")
+    assert stats.get("warta/walks/nothing-unseen", 0) + stats.get("warta/walks/repeated-page", 0) >= 1
+    with Store(data / "warta.sqlite3") as store:
+        assert store.runs("sumutpos", limit=1)[0].result == "ok"
+
+
 def test_second_crawl_fetches_only_what_is_new_and_status_agrees(crawled):
     mirror, data, seeds, _ = crawled
     before = stored_urls(data)

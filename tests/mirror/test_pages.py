@@ -220,3 +220,22 @@ def test_gzip_encoding_and_head(mirror):
 def test_404_page_is_themed(mirror):
     page = fetch(mirror.url("siantarblog", "/2020/01/tidak-ada.html"))
     assert page.status == 404 and "Blogger" in page.text
+
+
+def test_endless_pagination_trap(mirror):
+    from crawler.discovery import parse_archive, parse_feed
+
+    site = mirror.sites["sumutpos"]
+    last = -(-len(site.articles()) // site.spec.page_size)
+    past = fetch(mirror.url("sumutpos", f"/page/{last + 5}/"))
+    assert past.status == 200
+    listing = parse_archive(past.text, mirror.url("sumutpos", f"/page/{last + 5}/"))
+    assert listing.next_url == mirror.url("sumutpos", f"/page/{last + 6}/")
+    assert {e.url for e in listing.entries} >= {e.url for e in parse_archive(
+        fetch(mirror.url("sumutpos", f"/page/{last}/")).text, mirror.url("sumutpos", "/")).entries
+        if "/page/" not in e.url}
+    feed_last = -(-len(site.articles()) // site.spec.feed_size)
+    a, b = (fetch(mirror.url("sumutpos", f"/feed/?paged={n}")) for n in (feed_last, feed_last + 3))
+    assert b.status == 200 and a.body == b.body
+    assert parse_feed(b.body, mirror.url("sumutpos", "/feed/")).entries
+    assert fetch(mirror.url("waspada", "/page/99/")).status == 404  # the other sites end where they end
