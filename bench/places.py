@@ -1,0 +1,112 @@
+"""Region and actor tagging against the judged set: precision and recall per level, and time per article.
+
+    python bench/places.py                    # tests/places/judged.toml, corpus from ../shared/corpus/
+    python bench/places.py --errors           # also list every false positive and miss, per article
+    python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
+
+Levels: province (the judged provinces against Tags.provinces()), kabupaten/kota (Tags.kabkota()) and actor
+(Tags.actors); micro-averaged over all articles. Corpus articles are read in place; when the corpus is not
+there, they are skipped and the report says how many.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+JUDGED = ROOT / "tests" / "places" / "judged.toml"
+CORPUS = ROOT.parent / "shared" / "corpus" / "detik-2025.csv"
+
+
+def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS) -> tuple[list[dict], int]:
+    """The judged articles with their `title` and `text` filled in; and how many were skipped."""
+    articles = tomllib.loads(judged.read_text(encoding="utf-8"))["article"]
+    rows: dict[str, dict] = {}
+    if corpus.exists():
+        csv.field_size_limit(10_000_000)
+        with corpus.open(encoding="utf-8", newline="") as f:
+            rows = {r["id"]: r for r in csv.DictReader(f)}
+    files: dict[str, list[dict]] = {}
+    out, skipped = [], 0
+    for a in articles:
+        if a["source"] == "corpus":
+            row = rows.get(a["id"])
+            if row is None:
+                skipped += 1
+                continue
+            a = dict(a, title=row["judul"], text=row["isi_berita"], ref=f"corpus:{a['id']}")
+        else:
+            if a["source"] not in files:
+                files[a["source"]] = tomllib.loads((ROOT / a["source"]).read_text(encoding="utf-8"))["article"]
+            src = files[a["source"]][a["index"]]
+            a = dict(a, title=src["title"], text="\n".join(src["paragraphs"]), ref=f"{a['source']}#{a['index']}")
+        out.append(a)
+    return out, skipped
+
+
+def evaluate(articles: list[dict], tagger) -> dict:
+    levels = {"province": [0, 0, 0], "kabupaten/kota": [0, 0, 0], "actor": [0, 0, 0]}  # tp, fp, fn
+    errors = []
+    elapsed = 0.0
+    for a in articles:
+        t0 = time.perf_counter()
+        tags = tagger.tag(a["title"], a["text"])
+        elapsed += time.perf_counter() - t0
+        got = {"province": set(tags.provinces()), "kabupaten/kota": set(tags.kabkota()), "actor": set(tags.actors)}
+        want = {"province": set(a["provinces"]), "kabupaten/kota": set(a["regions"]), "actor": set(a["actors"])}
+        for lvl, c in levels.items():
+            c[0] += len(got[lvl] & want[lvl])
+            c[1] += len(got[lvl] - want[lvl])
+            c[2] += len(want[lvl] - got[lvl])
+            for x in sorted(got[lvl] - want[lvl]):
+                errors.append((a["ref"], lvl, "FP", x))
+            for x in sorted(want[lvl] - got[lvl]):
+                errors.append((a["ref"], lvl, "FN", x))
+    result = {}
+    for lvl, (tp, fp, fn) in levels.items():
+        result[lvl] = {
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+            "tp": tp, "fp": fp, "fn": fn,
+        }
+    result["ms_per_article"] = 1000 * elapsed / max(1, len(articles))
+    result["errors"] = errors
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--judged", type=Path, default=JUDGED)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--errors", action="store_true", help="list false positives (FP) and misses (FN)")
+    args = ap.parse_args(argv)
+
+    from crawler.places import Tagger
+
+    t0 = time.perf_counter()
+    tagger = Tagger()
+    build = time.perf_counter() - t0
+    articles, skipped = load_judged(args.judged, args.corpus)
+    tagger.tag("warm", "up")
+    r = evaluate(articles, tagger)
+    print(f"judged articles: {len(articles)}" + (f" ({skipped} corpus articles skipped: no corpus)" if skipped else ""))
+    print(f"{'level':<16}{'precision':>10}{'recall':>8}{'tp':>6}{'fp':>5}{'fn':>5}")
+    for lvl in ("province", "kabupaten/kota", "actor"):
+        x = r[lvl]
+        print(f"{lvl:<16}{x['precision']:>10.3f}{x['recall']:>8.3f}{x['tp']:>6}{x['fp']:>5}{x['fn']:>5}")
+    print(f"tagging: {r['ms_per_article']:.3f} ms/article; building the tagger: {build:.1f} s")
+    if args.errors:
+        for ref, lvl, kind, x in r["errors"]:
+            print(f"  {kind} {lvl:<15} {ref:<40} {x}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
