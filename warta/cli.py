@@ -331,10 +331,16 @@ def _crawl(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"warta crawl: {exc}", file=sys.stderr)
         return 2
+    # crawl() returns the runs this process recorded, found by their ids (other crawls may record theirs
+    # at the same time); an outlet without one never got as far as beginning its run.
     runs = crawl(outlets, store_path(args.data), since=since, limit=args.limit, refresh=args.refresh,
                  log_level="INFO" if args.verbose else "WARNING")
     print(format_runs(runs))
-    return 0 if runs and all(r.result in ("ok", "skipped") for r in runs) and len(runs) == len(outlets) else 1
+    missing = [o.id for o in outlets if o.id not in {r.outlet for r in runs}]
+    if missing:
+        print(f"warta crawl: no run recorded for {', '.join(missing)}", file=sys.stderr)
+    # "errors": the crawl finished, but extraction failed on some pages (see the run's error)
+    return 0 if runs and all(r.result in ("ok", "skipped") for r in runs) and not missing else 1
 
 
 def format_runs(runs) -> str:
