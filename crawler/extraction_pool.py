@@ -5,6 +5,11 @@ The workers never outlive the crawl: they die with it even on `kill -9` (warta.p
 the kernel's parent-death signal) and stop on SIGTERM (a forked worker would otherwise inherit Scrapy's
 handler and ignore it). A pool whose worker died (killed, out of memory) is broken for good in
 concurrent.futures; it is replaced by a fresh one and the page is tried once more.
+
+Extraction never raises anything but Rejected; an unexpected error inside it falls back for that part and is
+counted in crawler.extract.ERRORS of the process it ran in (a worker). extract() brings those counts back
+with the article, so the crawl run can report them (Extracted.errors; Rejected("extract-error") when nothing
+could mend it).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import atexit
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 
-from crawler.extract import extract as extract_article
+from crawler import extract as extraction
+from crawler.extract import Rejected
 from indexer.records import Article
 from warta.processes import die_with_parent
 from warta.registry import Outlet
@@ -47,14 +54,32 @@ def worker_pids() -> list[int]:
     return [p.pid for p in (_pool._processes or {}).values()] if _pool is not None else []
 
 
-async def extract(html: str, url: str, outlet: Outlet, workers: int) -> Article:
-    """Extract in a worker process (or inline with workers=0); Rejected propagates as raised."""
+@dataclass(frozen=True)
+class Extracted:
+    article: Article | None
+    rejected: str = ""  # the reason, when the page is not an article
+    errors: dict[str, int] = field(default_factory=dict)  # part of extraction -> unexpected errors (fell back)
+
+
+def _extract_counted(html: str, url: str, outlet: Outlet) -> Extracted:
+    """Runs where extraction runs (a worker): the article or the rejection, with the errors it counted."""
+    before = dict(extraction.ERRORS)
+    try:
+        article, rejected = extraction.extract(html, url, outlet), ""
+    except Rejected as exc:
+        article, rejected = None, str(exc)
+    errors = {k: n - before.get(k, 0) for k, n in extraction.ERRORS.items() if n > before.get(k, 0)}
+    return Extracted(article, rejected, errors)
+
+
+async def extract(html: str, url: str, outlet: Outlet, workers: int) -> Extracted:
+    """Extract in a worker process (or inline with workers=0)."""
     if workers <= 0:
-        return extract_article(html, url, outlet)
+        return _extract_counted(html, url, outlet)
     for attempt in (1, 2):
         pool = _executor(workers)
         try:
-            return await asyncio.wrap_future(pool.submit(extract_article, html, url, outlet))
+            return await asyncio.wrap_future(pool.submit(_extract_counted, html, url, outlet))
         except BrokenProcessPool:
             _discard(pool)
             if attempt == 2:

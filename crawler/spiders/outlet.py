@@ -31,7 +31,7 @@ from crawler.discovery import (
     parse_sitemap,
     wordpress_feed_page,
 )
-from crawler.extract import Rejected, page_info
+from crawler.extract import page_info
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.middlewares import OverBudget
 from crawler.urls import is_article_url, safe_canonical, same_site
@@ -304,24 +304,38 @@ class OutletSpider(scrapy.Spider):
         self.stored.add(key)
         self.pending_aliases[key] = aliases
         try:
-            article = await extraction_pool.extract(html, key, self.outlet,
-                                                    self.settings.getint("WARTA_EXTRACT_WORKERS"))
-        except Rejected as exc:
-            self.pending_aliases.pop(key, None)
-            yield RejectItem(key, self.outlet.id, str(exc))
-            return
-        except Exception as exc:  # a bug in extraction, not a verdict on the page: counted, and the run says so
-            self.pending_aliases.pop(key, None)
-            self.stored.discard(key)
-            self.crawler.stats.inc_value("warta/errors/extract-error")
-            self.last_error = self.last_extract_error = f"{key}: {type(exc).__name__}: {exc}"[:500]
+            done = await extraction_pool.extract(html, key, self.outlet, self.settings.getint("WARTA_EXTRACT_WORKERS"))
+        except Exception as exc:  # a bug in extraction (or a worker that keeps dying), not a verdict on the page
+            done = extraction_pool.Extracted(None, "extract-error", {"page": 1})
             self.logger.error("%s: extraction of %s failed", self.outlet.id, key, exc_info=exc)
+        if done.errors or done.rejected == "extract-error":
+            self._extract_error(key, done)
+        if done.article is None:
+            self.pending_aliases.pop(key, None)
+            if done.rejected == "extract-error":  # not remembered: once extraction is mended, the page is tried again
+                self.stored.discard(key)
+                return
+            yield RejectItem(key, self.outlet.id, done.rejected)
             return
+        article = done.article
         aliases = self.pending_aliases.pop(key, aliases)
         if self.since and article.published and article.published.date() < self.since:
             yield RejectItem(key, self.outlet.id, "before-since", remember=False)
             return
         yield ArticleItem(article, html.encode("utf-8"), aliases)  # as decoded by its charset, so kept as UTF-8
+
+    def _extract_error(self, url: str, done) -> None:
+        """An unexpected error inside extraction on this page (whether a fallback saved the article or not):
+        counted in the run (warta/errors/extract-error, and by part), logged with the URL, and the run's
+        result says it had errors."""
+        stats = self.crawler.stats
+        stats.inc_value("warta/errors/extract-error")
+        for part, n in done.errors.items():
+            stats.inc_value(f"warta/extract-errors/{part}", n)
+        what = "not extracted" if done.article is None else "extracted by a fallback"
+        parts = ", ".join(sorted(done.errors)) or "page"
+        self.last_error = self.last_extract_error = f"{url}: extraction error in {parts}, {what}"
+        self.logger.warning("%s: extraction error in %s on %s (%s)", self.outlet.id, parts, url, what)
 
     def _canonical(self, url: str) -> str | None:
         return safe_canonical(url, self.outlet.platform)
