@@ -38,6 +38,7 @@ from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.store import Store
+from indexer.stories import Grouper
 from warta.processes import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -190,15 +191,18 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
     if not changed and not gone:
         return report
     known = len(STEMS)
+    reader = ix.reader()  # the committed index, where new articles look for the stories they belong to
+    grouper = Grouper(reader, replaced=[*gone, *(article_id(url) for url in changed)])
     writer, pending = _writer(ix), 0
     for aid in gone:
         writer.delete_by_term("id", aid)
     for article, digest in store.articles_for(changed):
-        if article_id(article.url) in have:
-            writer.update_document(**document(article, digest, names.get(article.outlet, "")))
+        doc = document(article, digest, names.get(article.outlet, ""), grouper)
+        if doc["id"] in have:
+            writer.update_document(**doc)
             report.updated += 1
         else:
-            writer.add_document(**document(article, digest, names.get(article.outlet, "")))
+            writer.add_document(**doc)
             report.new += 1
         pending += 1
         if pending >= commit_every:
@@ -207,6 +211,7 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
         if progress:
             progress(report.new + report.updated)
     writer.commit()
+    reader.close()
     if len(STEMS) != known:  # the cache file is rewritten whole: only when the articles brought new words
         save_stems(gen / STEMS_FILE)
     return report
@@ -225,9 +230,9 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     # Forked writer processes inherit the warm STEMS cache; each writes its own segment. Whoosh's cost per
     # document grows with the size of a writer's in-memory pool, so big builds commit in batches
     # (BATCH_SEGMENT documents per process) and leave the segments unmerged.
-    writer = _writer(ix, procs)
+    writer, grouper = _writer(ix, procs), Grouper()
     for article, digest in store.articles_for(urls):
-        writer.add_document(**document(article, digest, names.get(article.outlet, "")))
+        writer.add_document(**document(article, digest, names.get(article.outlet, ""), grouper))
         report.new += 1
         if progress:
             progress(report.new)

@@ -2,7 +2,7 @@
 
 Whoosh scores one document at a time through its matcher tree; with a common word at 100,000 articles
 that is tens of thousands of Python calls per query. The same BM25 arithmetic over whole posting blocks
-(ids and term frequencies as arrays) costs a few milliseconds, and the top page comes from argpartition.
+(ids and term frequencies as arrays) costs a few milliseconds, and the top page comes from a partial sort (smallest).
 Only documents in `candidates` (the query's matches after filters, from docsets) are ranked, so AND,
 phrases and exclusions keep their meaning; the score is the sum over the query's positive terms.
 
@@ -41,11 +41,9 @@ class FieldLengths:
             self.average[field] = float(arr.mean()) if size and arr.any() else 1.0
 
 
-def top(postings: Postings, lengths: FieldLengths, terms: Iterable[tuple[str, str]], candidates: np.ndarray,
-        boosts: dict[str, float], n_docs: int, k: int) -> list[tuple[int, float]]:
-    """The k best (docnum, score) among candidates, best first; ties go to the lower docnum."""
-    if not len(candidates) or k <= 0:
-        return []
+def bm25(postings: Postings, lengths: FieldLengths, terms: Iterable[tuple[str, str]], boosts: dict[str, float],
+         n_docs: int) -> np.ndarray:
+    """BM25 scores of every document by docnum (0 where no term occurs)."""
     scores = np.zeros(len(lengths.lengths[next(iter(lengths.lengths))]), dtype=np.float32)
     for field, text in sorted(set(terms)):  # one summation order: equal documents get equal scores
         if field not in lengths.lengths:
@@ -56,8 +54,7 @@ def top(postings: Postings, lengths: FieldLengths, terms: Iterable[tuple[str, st
         idf = math.log(1 + (n_docs - len(ids) + 0.5) / (len(ids) + 0.5))
         norm = K1 * (1 - B + B * lengths.lengths[field][ids] / lengths.average[field])
         scores[ids] += boosts.get(field, 1.0) * idf * tfs * (K1 + 1) / (tfs + norm)
-    cand_scores = scores[candidates]
-    return [(int(candidates[i]), float(cand_scores[i])) for i in smallest(-cand_scores, candidates, k)]
+    return scores
 
 
 def smallest(keys: np.ndarray, docs: np.ndarray, k: int) -> np.ndarray:

@@ -18,8 +18,9 @@ from indexer.analysis import indonesian_analyzer
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.records import Article
+from indexer.stories import Grouper
 
-SCHEMA_VERSION = 1  # bump when fields or analysis code change meaning
+SCHEMA_VERSION = 2  # bump when fields or analysis code change meaning
 
 
 def article_id(url: str) -> str:
@@ -41,6 +42,9 @@ def build_schema(lexicon: Lexicon | None = None) -> Schema:
         regions=KEYWORD(stored=True, commas=True, scorable=False),
         published=DATETIME(stored=True, sortable=True),
         year=ID(),
+        story=ID(stored=True, sortable=True),  # the story (syndicated copies of one release) it belongs to
+        lsh=KEYWORD(scorable=False),  # LSH band keys of its fingerprint: how copies find each other
+        fingerprint=STORED(),  # its MinHash, read when a new article is compared with it
     )
 
 
@@ -61,6 +65,7 @@ class IndexedArticle:
     author: str
     regions: tuple[str, ...]
     published: datetime | None
+    story: str = ""  # the id of the story's first indexed article; its own id when it has no copies
 
     @classmethod
     def from_stored(cls, fields: dict) -> IndexedArticle:
@@ -68,7 +73,7 @@ class IndexedArticle:
                    outlet_name=fields.get("outlet_name") or fields["outlet"], title=fields.get("title", ""),
                    body=fields.get("body", ""), author=fields.get("author", ""),
                    regions=tuple(r for r in fields.get("regions", "").split(",") if r),
-                   published=fields.get("published"))
+                   published=fields.get("published"), story=fields.get("story") or fields["id"])
 
 
 INDEXED_YEARS = range(1970, 2200)  # dates the index's arithmetic can carry; the crawler keeps tighter bounds
@@ -88,12 +93,14 @@ def indexed_time(when: datetime | None) -> datetime | None:
         return None
 
 
-def document(article: Article, digest: str, outlet_name: str = "") -> dict:
-    """The Whoosh document for one stored article."""
+def document(article: Article, digest: str, outlet_name: str = "", grouper: Grouper | None = None) -> dict:
+    """The Whoosh document for one stored article (with its story, when a grouper is given)."""
     published = indexed_time(article.published)
     doc = dict(id=article_id(article.url), url=article.url, hash=digest, outlet=article.outlet,
                outlet_name=outlet_name or article.outlet, title=article.title, body=article.text,
                author=article.author, regions=",".join(r.replace(",", " ") for r in article.regions))
     if published:
         doc.update(published=published, year=str(article.published.year))  # the year as the outlet dated it
+    if grouper is not None:
+        doc.update(grouper.assign(doc["id"], article.title, article.text))
     return doc

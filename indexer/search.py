@@ -35,13 +35,15 @@ from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
 from indexer.query import FIELD_BOOSTS, SEARCH_FIELDS, ParsedQuery, QueryError, QueryParser, positive_terms
-from indexer.ranking import FieldLengths, smallest, top
+from indexer.ranking import FieldLengths, bm25, smallest
 from indexer.schema import IndexedArticle, build_schema, fingerprint
 from indexer.snippets import Snippet, mark_all, snippet
+from indexer.stories import StoryMap
 from indexer.suggest import correct
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 50
+MAX_COPIES = 20  # copies listed under a hit; a release carried by more outlets lists the first 20
 MAX_DEPTH = 1000  # page * per_page: deeper pages cost a full sort for results nobody reads
 FACETS = ("outlet", "region", "year")
 
@@ -60,6 +62,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    collapse: bool = True  # one hit per story (syndicated copies of one release), its copies listed under it
 
     def check(self) -> None:
         if self.sort not in SORTS:
@@ -75,11 +78,29 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another outlet's copy of a hit's story: enough to name and link it."""
+
+    id: str
+    url: str
+    outlet: str
+    outlet_name: str
+    title: str
+    published: datetime | None
+
+    @classmethod
+    def from_stored(cls, fields: dict) -> Copy:
+        return cls(fields["id"], fields["url"], fields["outlet"], fields.get("outlet_name") or fields["outlet"],
+                   fields.get("title", ""), fields.get("published"))
+
+
+@dataclass(frozen=True)
 class Hit:
     article: IndexedArticle
     title: Snippet
     snippet: Snippet
     score: float | None
+    copies: tuple[Copy, ...] = ()  # with collapsed results: the story's other copies, oldest first
 
 
 @dataclass(frozen=True)
@@ -144,6 +165,7 @@ class Catalog:
                 self.labels[facet][key] = (value, label)
         self.times = _times(reader, size)
         self.lengths = FieldLengths(reader, SEARCH_FIELDS)
+        self.stories = StoryMap(reader, self.live)
 
     def between(self, start: date | None, end: date | None) -> np.ndarray:
         lo = datetime.combine(start, dtime.min, UTC).timestamp() if start else -np.inf
@@ -320,14 +342,26 @@ class Searcher:
         offset, limit = (request.page - 1) * request.per_page, request.page * request.per_page
         terms = frozenset(t for _, t in positive_terms(parsed.query))
         if request.sort == "relevance":
-            page = top(catalog.postings, catalog.lengths, positive_terms(parsed.query), final, FIELD_BOOSTS,
-                       catalog.n_docs, limit)[offset:limit]
+            scores = bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,
+                          catalog.n_docs)[final]
+            keys = -scores
         else:
-            page = [(d, None) for d in _by_time(catalog.times, final, limit, request.sort == "newest")[offset:limit]]
-        hits = [self._hit(catalog, docnum, score, terms) for docnum, score in page]
+            scores, keys = None, _time_keys(catalog.times, final, request.sort == "newest")
+        stories = catalog.stories if request.collapse else None
+        if stories is not None:
+            # one document per story: the best-ranked copy for relevance, the first published for dates
+            choice = keys if scores is not None else _time_keys(catalog.times, final, newest=False)
+            kept = stories.best(final, choice)
+            ranked = [int(kept[i]) for i in smallest(keys[kept], final[kept], limit)[offset:limit]]
+            total = len(kept)
+        else:
+            ranked = [int(i) for i in smallest(keys, final, limit)[offset:limit]]
+            total = len(final)
+        hits = [self._hit(catalog, int(final[i]), None if scores is None else float(scores[i]), terms,
+                          final if stories is not None else None) for i in ranked]
         suggestion = self._suggest(catalog, parsed) if len(final) < 3 else None
-        return SearchResult(request=request, total=len(final), hits=hits,
-                            facets=_facets(catalog, matched, filters), suggestion=suggestion,
+        return SearchResult(request=request, total=total, hits=hits,
+                            facets=_facets(catalog, matched, filters, stories), suggestion=suggestion,
                             took_ms=(time.perf_counter() - started) * 1000, parsed=parsed.text,
                             fallback=parsed.fallback)
 
@@ -343,11 +377,24 @@ class Searcher:
         return out
 
     @staticmethod
-    def _hit(catalog: Catalog, docnum: int, score: float | None, terms: frozenset[str]) -> Hit:
+    def _hit(catalog: Catalog, docnum: int, score: float | None, terms: frozenset[str],
+             found: np.ndarray | None = None) -> Hit:
+        """The hit for docnum; with found (the results before collapsing), the hit is its story's first
+        published copy among them, and carries the story's other copies."""
+        copies: tuple[Copy, ...] = ()
+        if found is not None:
+            members = catalog.stories.members(docnum)
+            if len(members) > 1:
+                among = members[np.isin(members, found, assume_unique=True)]
+                docnum = int(among[smallest(_time_keys(catalog.times, among, newest=False), among, 1)[0]])
+                copies = tuple(Copy.from_stored(catalog.searcher.stored_fields(int(d)))
+                               for d in members[:MAX_COPIES + 1] if d != docnum)[:MAX_COPIES]
+                copies = tuple(sorted(copies, key=lambda c: (c.published is None, c.published or datetime.min,
+                                                             c.outlet)))
         article = IndexedArticle.from_stored(catalog.searcher.stored_fields(docnum))
         analyzer = catalog.analysis.analyzer
         return Hit(article=article, title=mark_all(analyzer, article.title, terms),
-                   snippet=snippet(analyzer, article.body, terms), score=score)
+                   snippet=snippet(analyzer, article.body, terms), score=score, copies=copies)
 
     @staticmethod
     def _suggest(catalog: Catalog, parsed: ParsedQuery) -> str | None:
@@ -402,22 +449,25 @@ def _all(masks) -> np.ndarray | None:
     return np.logical_and.reduce(masks) if masks else None
 
 
-def _by_time(times: np.ndarray, docs: np.ndarray, k: int, newest: bool) -> list[int]:
-    """The k newest (or oldest) of docs; undated articles come last either way, then by docnum."""
-    if not len(docs):
-        return []
+def _time_keys(times: np.ndarray, docs: np.ndarray, newest: bool) -> np.ndarray:
+    """Sort keys (smallest first) for newest or oldest first; undated articles come last either way."""
     when = times[docs]
-    key = np.where(np.isinf(when), np.inf, -when) if newest else np.where(np.isinf(when), np.inf, when)
-    return [int(docs[i]) for i in smallest(key, docs, k)]
+    return np.where(np.isinf(when), np.inf, -when if newest else when)
 
 
-def _facets(catalog: Catalog, matched: np.ndarray, filters: dict[str, np.ndarray]) -> dict:
+def _facets(catalog: Catalog, matched: np.ndarray, filters: dict[str, np.ndarray],
+            stories: StoryMap | None = None) -> dict:
+    """Counts per facet value, of stories when results are collapsed, of articles otherwise."""
     out = {}
     for facet in FACETS:
         others = _all(v for k, v in filters.items() if k != facet)
         base = matched if others is None else matched[others[matched]]
-        counts = [FacetCount(*catalog.labels[facet][key], int(np.count_nonzero(mask[base])))
-                  for key, mask in catalog.masks[facet].items()]
+        masks = catalog.masks[facet]
+        if stories is not None:
+            found = stories.count(base, masks)
+        else:
+            found = {key: int(np.count_nonzero(mask[base])) for key, mask in masks.items()}
+        counts = [FacetCount(*catalog.labels[facet][key], found[key]) for key in masks]
         counts = [c for c in counts if c.count]
         if facet == "year":
             counts.sort(key=lambda c: c.value, reverse=True)

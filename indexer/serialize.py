@@ -1,5 +1,8 @@
 """Search results and articles as JSON-ready dicts: the one shape `warta search --json` and the web API share.
 
+With collapsed results (the default), each hit is a story: its first published copy among the matches,
+`story` its id, and `copies` the other outlets' copies (oldest first).
+
 Dates are given in WIB (UTC+7), the time zone the outlets write in; the snippet is HTML in which the
 crawled text is escaped and `<mark>` tags show what the query matched.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from indexer.schema import IndexedArticle
-from indexer.search import SearchResult
+from indexer.search import Copy, Hit, SearchResult
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -32,8 +35,14 @@ def _summary(article: IndexedArticle) -> dict:
             "regions": list(article.regions)}
 
 
-def hit_json(article: IndexedArticle, snippet_html: str) -> dict:
-    return {**_summary(article), "snippet": snippet_html}
+def hit_json(hit: Hit) -> dict:
+    return {**_summary(hit.article), "snippet": hit.snippet.html(), "title_html": hit.title.html(),
+            "story": hit.article.story, "copies": [copy_json(c) for c in hit.copies]}
+
+
+def copy_json(copy: Copy) -> dict:
+    return {"id": copy.id, "url": copy.url, "title": copy.title, "outlet": copy.outlet,
+            "outlet_name": copy.outlet_name, "published": _iso(copy.published)}
 
 
 def result_json(result: SearchResult) -> dict:
@@ -44,7 +53,7 @@ def result_json(result: SearchResult) -> dict:
         "page": r.page,
         "per_page": r.per_page,
         "took_ms": round(result.took_ms, 1),
-        "hits": [{**hit_json(h.article, h.snippet.html()), "title_html": h.title.html()} for h in result.hits],
+        "hits": [hit_json(h) for h in result.hits],
         "facets": {name: [{"value": c.value, "label": c.label, "count": c.count} for c in counts]
                    for name, counts in result.facets.items()},
         "suggestion": result.suggestion,
@@ -53,8 +62,9 @@ def result_json(result: SearchResult) -> dict:
                     "from": r.date_from.isoformat() if r.date_from else None,
                     "to": r.date_to.isoformat() if r.date_to else None},
         "fallback": result.fallback,
+        "collapse": r.collapse,
     }
 
 
 def article_json(article: IndexedArticle) -> dict:
-    return {**_summary(article), "author": article.author, "text": article.body}
+    return {**_summary(article), "author": article.author, "text": article.body, "story": article.story}

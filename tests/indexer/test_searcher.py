@@ -117,7 +117,7 @@ def test_a_long_lived_searcher_follows_adds_edits_and_deletes_while_threads_sear
         t.start()
     try:
         next_n = len(made)
-        for _round in range(8):
+        for _round in range(5):
             with Store(tmp_path / "warta.sqlite3") as store:
                 for a in rng.sample(made, 10):  # edit: the same URL with new words
                     store.save(replace(a, text=a.text + f" banjir susulan ronde {_round}."))

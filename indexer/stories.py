@@ -1,0 +1,228 @@
+"""Stories: the copies of one press release that several outlets published, grouped at index time.
+
+Regional-government news travels as releases: the Humas of a Pemko sends one text and outlets publish it
+with their own dateline, another first sentence, a cut ending. Copies share most of their word
+sequences; two reports of one event written apart share names and a few phrases, not sentences. So:
+
+- an article's fingerprint is a MinHash (datasketch) over its word 4-shingles (title and body, lowercased);
+- locality-sensitive hashing cuts each fingerprint into BANDS bands of ROWS values; articles sharing one
+  band are candidates (the band keys are indexed as terms of the `lsh` field, so the index itself is the
+  lookup table, kept, updated and rebuilt with the documents);
+- a candidate is the same story when the estimated *containment* (shared shingles over the shorter
+  article's shingles) reaches SAME_STORY: a copy whose ending was cut is contained in the original even
+  though the two differ in length, which plain Jaccard would punish.
+
+A new article joins the story of its best match or starts its own (story id = the first article's id),
+so grouping is incremental: nothing already indexed is re-read but the candidates' fingerprints.
+Thresholds come from the judged pairs in tests/indexer/story_pairs.toml (bench/stories.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 126
+# 42 bands of 3: two texts of Jaccard 0.44 (a short release with its ending cut) share a band with
+# probability 0.98, of Jaccard 0.1 (two reports of one event) 0.04, so few candidates need checking.
+BANDS, ROWS = 42, 3
+SHINGLE = 4
+SAME_STORY = 0.5  # estimated containment at which two articles are one release (tuned on judged pairs)
+MIN_SHINGLES = 20  # shorter texts (a caption, a notice) are too thin to call copies
+SEED = 1
+
+_WORD = re.compile(r"\w+")
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    hashes: np.ndarray  # NUM_PERM uint64 minimum hash values
+    size: int  # distinct shingles
+
+    def to_bytes(self) -> bytes:
+        return np.uint32(self.size).tobytes() + self.hashes.astype(np.uint64).tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Fingerprint:
+        return cls(np.frombuffer(data[4:], dtype=np.uint64), int(np.frombuffer(data[:4], dtype=np.uint32)[0]))
+
+    def bands(self) -> list[str]:
+        """The LSH band keys: articles that share any one are compared."""
+        if self.size < MIN_SHINGLES:
+            return []
+        rows = self.hashes.astype(np.uint64).tobytes()
+        width = ROWS * 8
+        return [f"{band}.{hashlib.blake2b(rows[band * width:(band + 1) * width], digest_size=6).hexdigest()}"
+                for band in range(BANDS)]
+
+
+def shingles(title: str, text: str) -> set[bytes]:
+    """The word 4-shingles of an article, as text (for judging pairs; the index hashes them directly)."""
+    words = _WORD.findall(f"{title}\n{text}".lower())
+    return {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+def shingle_hashes(title: str, text: str) -> np.ndarray:
+    """32-bit hashes of the distinct word 4-shingles: CRC-32 per word, combined over the window in numpy.
+
+    Hashing each shingle's text in Python (datasketch's default, SHA-1) costs more than all the rest of
+    indexing an article; one C call per word and array arithmetic per window cost a tenth of that.
+    """
+    words = _WORD.findall(f"{title}\n{text}".lower())
+    if len(words) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64)
+    w = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in words), dtype=np.uint64, count=len(words))
+    h = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
+    for i in range(SHINGLE):
+        h = (h * np.uint64(1_000_003) + w[i:len(w) - SHINGLE + 1 + i]) & np.uint64(0xFFFFFFFF)
+    return np.unique(h)
+
+
+def fingerprint(title: str, text: str) -> Fingerprint:
+    found = shingle_hashes(title, text)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_TEMPLATE.permutations,
+                scheme=_TEMPLATE.scheme)
+    if len(found):
+        m.update_batch(found.tolist())
+    return Fingerprint(np.asarray(m.hashvalues, dtype=np.uint64), len(found))
+
+
+def containment(a: Fingerprint, b: Fingerprint) -> float:
+    """Estimated share of the shorter text's shingles that the other also has.
+
+    MinHash estimates Jaccard J = |A∩B| / |A∪B|; with the set sizes known, |A∩B| = J(|A|+|B|)/(1+J).
+    """
+    if min(a.size, b.size) < MIN_SHINGLES:
+        return 0.0
+    jaccard = float(np.count_nonzero(a.hashes == b.hashes)) / NUM_PERM
+    shared = jaccard * (a.size + b.size) / (1 + jaccard)
+    return min(1.0, shared / min(a.size, b.size))
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    story: str
+    fingerprint: Fingerprint
+
+
+def choose(new: Fingerprint, candidates: Iterable[Member]) -> Member | None:
+    """The candidate whose story the new article joins: the best containment at or above SAME_STORY.
+
+    Ties go to the smaller story id, so the same inputs always group the same way.
+    """
+    best, best_score = None, 0.0
+    for member in candidates:
+        score = containment(new, member.fingerprint)
+        if score < SAME_STORY:
+            continue
+        if best is None or score > best_score or (score == best_score and member.story < best.story):
+            best, best_score = member, score
+    return best
+
+
+class Grouper:
+    """Assigns stories to the articles of one index update, in the order they are written.
+
+    `reader` is the index as committed before this update (None for a rebuild): its documents are found
+    through their band terms. Articles written during the update are kept here, since a writer's own
+    documents are not searchable until it commits. `replaced` are ids this update deletes or rewrites,
+    whose old versions must not claim the new ones.
+    """
+
+    def __init__(self, reader=None, replaced: Iterable[str] = ()):
+        self.reader = reader
+        self.replaced = set(replaced)
+        self._pending: dict[str, list[Member]] = {}
+
+    def assign(self, article_id: str, title: str, text: str) -> dict:
+        """The story fields of one article's index document."""
+        fp = fingerprint(title, text)
+        bands = fp.bands()
+        candidates: dict[str, Member] = {}
+        for key in bands:
+            for member in self._pending.get(key, ()):
+                candidates.setdefault(member.id, member)
+            for member in self._indexed(key):
+                candidates.setdefault(member.id, member)
+        candidates.pop(article_id, None)
+        best = choose(fp, sorted(candidates.values(), key=lambda m: m.id))
+        member = Member(article_id, best.story if best else article_id, fp)
+        for key in bands:
+            self._pending.setdefault(key, []).append(member)
+        return {"story": member.story, "lsh": " ".join(bands), "fingerprint": fp.to_bytes()}
+
+    def _indexed(self, key: str) -> Iterable[Member]:
+        if self.reader is None or not self.reader.doc_frequency("lsh", key):
+            return
+        for docnum in self.reader.postings("lsh", key).all_ids():
+            if self.reader.is_deleted(docnum):
+                continue
+            fields = self.reader.stored_fields(docnum)
+            if fields["id"] in self.replaced or not fields.get("fingerprint"):
+                continue
+            yield Member(fields["id"], fields.get("story") or fields["id"],
+                         Fingerprint.from_bytes(fields["fingerprint"]))
+
+
+class StoryMap:
+    """Stories of one index commit as arrays by docnum, for collapsing results and counting facets.
+
+    code[d] is a small integer per story (live documents only; a document without a story is its own),
+    size[d] how many live documents its story has. Most stories have one article, so the work that
+    groups (sorting by story) runs on the few documents whose story has copies.
+    """
+
+    def __init__(self, reader, live: np.ndarray):
+        n = len(live)
+        self.code = np.arange(n, dtype=np.int64)  # no story: a story of its own
+        if n:
+            ids: dict[str, int] = {}
+            for docnum, story in enumerate(reader.column_reader("story")):
+                if story and live[docnum]:
+                    self.code[docnum] = n + ids.setdefault(story, len(ids))
+        counts = np.bincount(self.code[live], minlength=(self.code.max() + 1) if n else 0)
+        self.size = counts[self.code] if n else np.zeros(0, dtype=np.int64)
+        grouped = np.flatnonzero(live & (self.size > 1))
+        order = np.argsort(self.code[grouped], kind="stable")
+        self._grouped, self._grouped_codes = grouped[order], self.code[grouped][order]
+
+    def best(self, docs: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Positions in docs of one document per story: the smallest key (ties: the lower docnum)."""
+        shared = self.size[docs] > 1
+        alone, grouped = np.flatnonzero(~shared), np.flatnonzero(shared)
+        if not len(grouped):
+            return alone
+        order = grouped[np.lexsort((docs[grouped], keys[grouped], self.code[docs[grouped]]))]
+        _, first = np.unique(self.code[docs[order]], return_index=True)
+        return np.sort(np.concatenate([alone, order[first]]))
+
+    def count(self, docs: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, int]:
+        """Per facet value: how many stories among docs have at least one copy with that value."""
+        shared = self.size[docs] > 1
+        alone, grouped = docs[~shared], docs[shared]
+        if len(grouped):
+            grouped = grouped[np.argsort(self.code[grouped], kind="stable")]
+            starts = np.flatnonzero(np.r_[True, np.diff(self.code[grouped]) != 0])
+        out = {}
+        for key, mask in masks.items():
+            total = int(np.count_nonzero(mask[alone]))
+            if len(grouped):
+                total += int(np.count_nonzero(np.logical_or.reduceat(mask[grouped], starts)))
+            out[key] = total
+        return out
+
+    def members(self, docnum: int) -> np.ndarray:
+        """The live documents of docnum's story, itself included, by docnum."""
+        if self.size[docnum] <= 1:
+            return np.array([docnum], dtype=np.int64)
+        code = self.code[docnum]
+        lo, hi = np.searchsorted(self._grouped_codes, [code, code + 1])
+        return np.sort(self._grouped[lo:hi])

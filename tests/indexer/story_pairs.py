@@ -1,0 +1,150 @@
+"""Judged article pairs for story grouping: the same release as outlets edit it, and different articles.
+
+Labels come from how each pair is made, so nobody has to re-judge them:
+- **same story**: a real article and a copy made with the edits outlets make to a Humas release
+  (their own dateline, another first sentence, a cut ending, a "Baca juga" line, the headline
+  rewritten, house spellings such as Walikota/Wali Kota, Pemko/Pemerintah Kota), one to four at a time;
+  and two such copies of one article (two outlets' versions, neither the original);
+- **different**: two distinct real articles on one topic (the repository's seed and search articles
+  are about the same few Pemko and Pemkab; the shared corpus groups its articles by the keyword they
+  were collected under), and a copy of one beside the other.
+The repository's texts always give a set (the tests use it); with ../shared/corpus/ present, the corpus
+gives a larger one (bench/stories.py reports both). Detik's corpus holds pairs that are neither (an
+article and a later roundup quoting a third of it): different-title pairs of one keyword whose true
+shingle containment lies between 0.3 and 0.8 are left out rather than labelled by guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import re
+import tomllib
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(os.environ.get("WARTA_CORPUS", ROOT.parent / "shared" / "corpus")) / "detik-2025.csv"
+
+OUTLETS = ["SUMUTPOS.CO", "WASPADA.id", "MIMBARUMUM.co.id", "tri3news.com", "ANTARA", "Tribun-Medan.com"]
+CITIES = ["BINJAI", "MEDAN", "PEMATANGSIANTAR", "LANGKAT", "SIBOLGA", "TEBING TINGGI"]
+LEADS = ["Kegiatan ini mendapat perhatian luas dari masyarakat setempat.",
+         "Hal itu disampaikan dalam keterangan tertulis yang diterima redaksi.",
+         "Langkah ini disebut sebagai bagian dari program prioritas daerah tahun ini."]
+SPELLINGS = [("Wali Kota", "Walikota"), ("Pemerintah Kota", "Pemko"), ("Pemerintah Kabupaten", "Pemkab"),
+             ("Pematangsiantar", "Pematang Siantar"), ("mengatakan", "menuturkan"), ("juga", "pun")]
+
+
+@dataclass(frozen=True)
+class Text:
+    key: str
+    title: str
+    paragraphs: tuple[str, ...]
+    topic: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: tuple[str, str]  # title, text
+    b: tuple[str, str]
+    same: bool
+    how: str  # what makes it (the edits, or why the two differ)
+
+
+def _dateline(paragraphs: list[str], rng: random.Random) -> list[str]:
+    first = re.sub(r"^[A-Z][A-Z .]+(?:\([^)]*\))?[,]?[^–\-]{0,30}[–-]\s*", "", paragraphs[0])
+    return [f"{rng.choice(CITIES)}, {rng.choice(OUTLETS)} – {first}", *paragraphs[1:]]
+
+
+def _first_sentence(paragraphs: list[str], rng: random.Random) -> list[str]:
+    sentences = re.split(r"(?<=[.!?])\s+", paragraphs[0], maxsplit=1)
+    rest = sentences[1] if len(sentences) > 1 else ""
+    return [f"{rng.choice(LEADS)} {rest}".strip(), *paragraphs[1:]]
+
+
+def _cut_ending(paragraphs: list[str], rng: random.Random) -> list[str]:
+    keep = max(2, round(len(paragraphs) * rng.uniform(0.55, 0.85)))
+    return paragraphs[:keep]
+
+
+def _baca_juga(paragraphs: list[str], rng: random.Random) -> list[str]:
+    at = max(1, len(paragraphs) // 2)
+    return [*paragraphs[:at], f"Baca juga: {rng.choice(LEADS)[:-1]}", *paragraphs[at:]]
+
+
+def _spelling(paragraphs: list[str], rng: random.Random) -> list[str]:
+    old, new = rng.choice(SPELLINGS)
+    return [p.replace(old, new) for p in paragraphs]
+
+
+EDITS = {"dateline": _dateline, "first-sentence": _first_sentence, "cut-ending": _cut_ending,
+         "baca-juga": _baca_juga, "spelling": _spelling}
+
+
+def edited(text: Text, rng: random.Random, most: int = 4) -> tuple[tuple[str, str], str]:
+    """An outlet's copy: one to `most` edits, and sometimes a rewritten headline."""
+    names = rng.sample(sorted(EDITS), rng.randint(1, most))
+    paragraphs = list(text.paragraphs)
+    for name in names:
+        paragraphs = EDITS[name](paragraphs, rng)
+    title = text.title
+    if rng.random() < 0.5:
+        title = rng.choice([f"{title} | {rng.choice(OUTLETS)}", f"Ini Kata Pemda: {title}", title.upper(),
+                            " ".join(title.split()[: max(4, len(title.split()) - 3)])])
+        names.append("headline")
+    return (title, "\n\n".join(paragraphs)), "+".join(names)
+
+
+def repository_texts() -> list[Text]:
+    seeds = tomllib.loads((ROOT / "mirror" / "data" / "seed_articles.toml").read_text(encoding="utf-8"))
+    search = tomllib.loads((ROOT / "tests" / "indexer" / "articles.toml").read_text(encoding="utf-8"))
+    texts = [Text(f"seed-{i}", a["title"], tuple(a["paragraphs"]), "pemda") for i, a in enumerate(seeds["article"])]
+    texts += [Text(f"search-{i}", a["title"], tuple(a["paragraphs"]), "pemda")
+              for i, a in enumerate(search["article"]) if len(" ".join(a["paragraphs"]).split()) >= 60]
+    return texts
+
+
+def corpus_texts() -> list[Text]:
+    if not CORPUS.exists():
+        return []
+    csv.field_size_limit(10**9)
+    with open(CORPUS, encoding="utf-8", newline="") as fh:
+        return [Text(f"corpus-{r['id']}", r["judul"], tuple(p for p in r["isi_berita"].split("\n") if p.strip()),
+                     r["keyword_sumber"]) for r in csv.DictReader(fh)]
+
+
+def _joined(text: Text) -> tuple[str, str]:
+    return text.title, "\n\n".join(text.paragraphs)
+
+
+def pairs(texts: list[Text], copies: int = 3, seed: int = 2025, max_negatives: int | None = None) -> list[Pair]:
+    from indexer.stories import shingles
+
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    made: dict[str, list[tuple[str, str]]] = {}
+    for text in texts:
+        for _ in range(copies):
+            copy, how = edited(text, rng)
+            made.setdefault(text.key, []).append(copy)
+            out.append(Pair(_joined(text), copy, True, f"{text.key} and its copy ({how})"))
+        first, second = made[text.key][:2]
+        out.append(Pair(first, second, True, f"two outlets' copies of {text.key}"))
+    by_topic: dict[str, list[Text]] = {}
+    for text in texts:
+        by_topic.setdefault(text.topic, []).append(text)
+    negatives = []
+    for group in by_topic.values():
+        for x, y in combinations(group, 2):
+            if x.title == y.title:
+                continue  # the corpus holds a few articles twice
+            sx, sy = shingles(*_joined(x)), shingles(*_joined(y))
+            overlap = len(sx & sy) / max(1, min(len(sx), len(sy)))
+            if 0.3 <= overlap <= 0.8:
+                continue  # neither a copy nor a separate report (see the module docstring)
+            negatives.append(Pair(_joined(x), made[y.key][0] if rng.random() < 0.3 else _joined(y), overlap > 0.8,
+                                  f"{x.key} and {y.key}, one topic ({x.topic})"))
+    rng.shuffle(negatives)
+    return out + negatives[:max_negatives]
