@@ -24,7 +24,7 @@ from schemathesis.checks import (
 from search_web import create_app
 from search_web.openapi import document
 
-PARAMS = ("q", "outlet", "region", "from", "to", "sort", "page", "per_page")
+PARAMS = ("q", "outlet", "region", "from", "to", "sort", "page", "per_page", "collapse")
 DOC = document()
 
 
@@ -48,6 +48,7 @@ _values = {
     "sort": st.one_of(_text, st.sampled_from(["relevance", "newest", "oldest", "Newest", ""])),
     "page": st.one_of(_text, st.integers(-5, 200_000).map(str), st.sampled_from(["1e3", "٣", "0x10", "9" * 40])),
     "per_page": st.one_of(_text, st.integers(-5, 100).map(str), st.sampled_from(["50", "51", " 5 "])),
+    "collapse": st.one_of(_text, st.sampled_from(["true", "false", "0", "1", "ya", "tidak", "True", ""])),
 }
 # Each parameter absent, once, or repeated.
 _query = st.fixed_dictionaries({}, optional={name: st.lists(values, min_size=1, max_size=3)
