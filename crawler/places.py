@@ -49,7 +49,7 @@ from crawler import gazetteer
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "places.toml"
 
 _WORD = re.compile(r"\w+")
-_EXAMPLE = re.compile(r"\b(?:seperti|misalnya|contohnya|antara lain|di antaranya|disusul)\b", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\b(?:seperti|misalnya|contohnya|disusul)\b", re.IGNORECASE)
 _VENUE = re.compile(r"\s*,\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
 _DATELINE = re.compile(
@@ -57,7 +57,7 @@ _DATELINE = re.compile(
     r"(?:,\s*[^\s,–—:-][^,–—:\n]{0,38}?\s*)?(?:\([^)\n]{1,40}\)\s*)?[–—:-]"
 )
 
-_W_BARE, _W_STRONG, _W_PLACE = 1, 2, 1
+_W_BARE, _W_STRONG, _W_PLACE = 1, 2, 2
 _W_LEAD = 3  # a bare name in the title or the dateline
 _CAPITAL = "31"  # DKI Jakarta: national statements are given there, so a venue there says nothing
 _THRESHOLD = 2
@@ -155,6 +155,11 @@ class Tagger:
             if desa_count[n] <= 3:  # a name held by many villages says nothing
                 for pre in ("desa", "kelurahan"):
                     places[f"{pre} {n}"].add(d.regency)
+        self.kecamatan_by_name: dict[str, tuple[str, ...]] = {}
+        by_kec: dict[str, set[str]] = defaultdict(set)
+        for k in self.g.kecamatan:
+            by_kec[_norm(k.name)].add(k.regency)
+        self.kecamatan_by_name = {n: tuple(sorted(c)) for n, c in by_kec.items()}
         for key, codes in places.items():
             auto.add_word(" " + key, (_P, tuple(sorted(codes)), key.count(" ") + 1, key))
         for key, codes in names.items():
@@ -252,15 +257,17 @@ class Tagger:
                     code = pick(r.payload, kind)
                     head = chain[0]
                     before = words[head.first - 1] if head.first > 0 and head.first != n_title else ""
-                    glued = head.first > 0 and raw[ends[head.first - 1]:starts[head.first]].strip() == ""
-                    if (before.isdigit() and glued) or before in self.not_kind_after:
+                    glued = head.first > 0 and raw[ends[head.first - 1]:starts[head.first]].strip(" \t)") == ""
+                    if glued and (before.isdigit() or before in self.not_kind_after):
                         code = None  # "MAN 2 Kota Malang", "Jalan Kota Langsa": part of another name
-                    if code is not None and _VENUE.match(raw, ends[r.last]):
-                        code = None  # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": a venue
-                    venue = code is not None and before == "di" and _VENUE.match(raw, ends[r.last])
+                    # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": where something was said, so the
+                    # region does not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
+                    venue = code is not None and _VENUE.match(raw, ends[r.last]) is not None
                     if code is not None:
-                        blocked = before in self.not_actor_after or bool(venue)
+                        blocked = (glued and before in self.not_actor_after) or (venue and before == "di")
                         w = _W_BARE if blocked else zone_weight(m.first, 2 * _W_STRONG, _W_STRONG)
+                        if venue:
+                            w = 0
                         if _example(raw, starts[m.first]):
                             w /= 2
                         score[code] += w
@@ -303,6 +310,12 @@ class Tagger:
             # a bare region name
             self._bare(m, words, starts, ends, raw, n_title, dl_words, pending_bare, title_common, body_common)
             i += 1
+
+        # a dateline that names no region may name a kecamatan: "Pandan (ANTARA) -" is in Tapanuli Tengah
+        if dl and not any(dl_words[0] <= x.first < dl_words[1] and x.type != _P for x in matches):
+            codes = self.kecamatan_by_name.get(" ".join(words[dl_words[0]:dl_words[1]]))
+            if codes:
+                pending_place.append((codes, _W_LEAD))
 
         # bare common names in the title count only if the body has the same name capitalised
         for codes, key in title_common:
@@ -354,8 +367,8 @@ class Tagger:
         in_dateline = dl_words[0] <= m.first < dl_words[1]
         before = words[m.first - 1] if m.first > 0 and m.first != n_title else ""
         before2 = " ".join(words[m.first - 2:m.first]) if m.first >= 2 else ""
-        glued = m.first > 0 and raw[ends[m.first - 1]:starts[m.first]].strip() == ""
-        if (before.isdigit() and glued) or before in self.not_region_after or before2 in self.not_region_after:
+        glued = m.first > 0 and raw[ends[m.first - 1]:starts[m.first]].strip(" \t)") == ""
+        if glued and (before.isdigit() or before in self.not_region_after or before2 in self.not_region_after):
             return
         if in_dateline:
             w = _W_BARE if key in self.national_datelines else _W_LEAD

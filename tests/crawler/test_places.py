@@ -1,0 +1,308 @@
+"""Regions and government actors read from an article (crawler/places.py, seeds/places.toml; issue 15).
+
+One case per rule. The tagger is built once for the module (a few seconds: the whole gazetteer with desa).
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from crawler import gazetteer
+from crawler.places import RegionTag, Tagger, Tags, default_tagger, tag
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return default_tagger()
+
+
+def regions(title: str, text: str = "") -> list[str]:
+    return tag(title, text).region_names()
+
+
+def kabkota(title: str, text: str = "") -> list[str]:
+    return tag(title, text).kabkota()
+
+
+def actors(title: str, text: str = "") -> list[str]:
+    return tag(title, text).actors
+
+
+# -- the gazetteer -------------------------------------------------------------------------------------------
+
+
+def test_gazetteer_has_all_of_indonesia_with_official_names_and_codes():
+    g = gazetteer.load()
+    provinces = {r.name: r for r in g.provinces()}
+    assert len(provinces) == 38
+    assert len(g.regencies()) == 514
+    for p in ("Papua Selatan", "Papua Tengah", "Papua Pegunungan", "Papua Barat Daya"):  # the 2022 provinces
+        assert f"Provinsi {p}" in provinces
+    assert provinces["Provinsi Sumatera Utara"].code == "12"
+    langkat = g.by_name("Kabupaten Langkat")
+    assert (langkat.code, langkat.kind, langkat.province) == ("12.05", "kabupaten", "12")
+    assert g.by_name("Kota Pematangsiantar").code == "12.72"
+    assert any(k.name == "Tanjung Pura" and k.regency == "12.05" for k in g.kecamatan)
+
+
+def test_every_name_in_the_seeds_is_in_the_gazetteer(tagger):
+    seeds = tomllib.loads((ROOT / "seeds" / "places.toml").read_text(encoding="utf-8"))
+    names = {r.name for r in tagger.g.regions.values()}
+    assert set(seeds["aliases"]) <= names
+
+
+# -- regions -------------------------------------------------------------------------------------------------
+
+
+def test_tags_carry_official_names_and_their_province():
+    t = tag("Wali Kota Binjai Tinjau Banjir", "Warga Binjai mengungsi.")
+    assert t.regions[0] == RegionTag("Kota Binjai", "12.75", "kabkota", "Provinsi Sumatera Utara")
+    assert t.region_names() == ["Kota Binjai", "Provinsi Sumatera Utara"]
+    assert t.provinces() == ["Provinsi Sumatera Utara"]
+
+
+def test_a_single_bare_mention_in_the_body_is_not_enough_but_two_are():
+    assert kabkota("Harga cabai naik", "Pedagang dari Binjai ikut berjualan.") == []
+    assert kabkota("Harga cabai naik", "Pedagang Binjai berjualan. Pembeli di Binjai mengeluh.") == ["Kota Binjai"]
+
+
+def test_the_title_weighs_most():
+    assert kabkota("Banjir Rendam Langkat", "Ratusan rumah terendam sejak pagi.") == ["Kabupaten Langkat"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("BINJAI – Pemerintah kota menggelar apel.", "Kota Binjai"),
+    ("BINJAI (tri3news.com) – Apel gabungan digelar.", "Kota Binjai"),
+    ("LANGKAT, SUMUTPOS.CO – Warga mengeluhkan jalan rusak.", "Kabupaten Langkat"),
+    ("MEDAN (Waspada): Genangan surut pagi ini.", "Kota Medan"),
+    ("SIANTAR - Rumah sakit menambah tempat tidur.", "Kota Pematangsiantar"),
+    ("Pandan (ANTARA) - Banjir merendam rumah warga di pesisir.", "Kabupaten Tapanuli Tengah"),  # a kecamatan
+])
+def test_the_dateline_weighs_as_much_as_the_title(text, expected):
+    assert kabkota("Warga mengeluh", text) == [expected]
+
+
+def test_a_jakarta_dateline_is_only_a_mention():
+    assert regions("Harga emas naik", "Jakarta - Harga emas naik lagi hari ini.") == []
+
+
+def test_kind_words_name_the_region():
+    assert kabkota("Rapat", "Rapat digelar di Kabupaten Langkat.") == ["Kabupaten Langkat"]
+    assert kabkota("Rapat", "Rapat digelar di Kab. Langkat.") == ["Kabupaten Langkat"]
+    text = "Hadir perwakilan Provinsi Sumatera Utara dan Pemprov Sumut."
+    assert regions("Rapat", text) == ["Provinsi Sumatera Utara"]
+
+
+@pytest.mark.parametrize("alias, expected", [
+    ("Siantar", "Kota Pematangsiantar"), ("Pematang Siantar", "Kota Pematangsiantar"),
+    ("Sidimpuan", "Kota Padangsidimpuan"), ("Tapteng", "Kabupaten Tapanuli Tengah"),
+    ("Taput", "Kabupaten Tapanuli Utara"), ("Tobasa", "Kabupaten Toba"), ("Labusel", "Kabupaten Labuhanbatu Selatan"),
+    ("Labura", "Kabupaten Labuhanbatu Utara"), ("Madina", "Kabupaten Mandailing Natal"),
+    ("Paluta", "Kabupaten Padang Lawas Utara"), ("Humbahas", "Kabupaten Humbang Hasundutan"),
+    ("Sergai", "Kabupaten Serdang Bedagai"), ("Tebing Tinggi", "Kota Tebing Tinggi"),
+])
+def test_aliases(alias, expected):
+    assert kabkota(f"Banjir di {alias}", f"Warga {alias} mengungsi.") == [expected]
+
+
+def test_prefixed_aliases_and_kind_words_with_them():
+    assert kabkota("Rapat", "Pemkab Batubara menggelar rapat. Bupati Batu Bara hadir.") == ["Kabupaten Batu Bara"]
+    assert kabkota("Rapat", "Wali Kota Tebing Tinggi membuka rapat.") == ["Kota Tebing Tinggi"]
+    assert kabkota("Rapat", "Pemko Palas? Tidak: Pemkab Palas membuka rapat.") == ["Kabupaten Padang Lawas"]
+
+
+def test_kecamatan_and_desa_tag_their_kabupaten():
+    assert regions("Panen raya", "Petani di Kecamatan Tanjung Pura memanen padi.") == [
+        "Kabupaten Langkat", "Provinsi Sumatera Utara"]
+    assert kabkota("Bantuan beras", "Warga Desa Sorkam menerima bantuan beras.") == ["Kabupaten Tapanuli Tengah"]
+
+
+def test_a_kecamatan_named_like_another_kota_tags_its_own_kabupaten():
+    # Kecamatan Binjai is in Kabupaten Langkat, not in Kota Binjai
+    assert kabkota("Panen", "Petani Kecamatan Binjai memanen padi.") == ["Kabupaten Langkat"]
+    assert kabkota("Panen", "Petani Kecamatan Binjai Barat memanen padi.") == ["Kota Binjai"]
+
+
+def test_a_lowercase_or_longer_place_name_is_not_a_village():
+    assert kabkota("Program", "Pemerintah membangun desa nelayan. Desa yang maju.") == []
+    assert kabkota("Lomba", "Kelurahan Suka Maju juara lomba.") == []  # not "Kelurahan Suka" in Karo
+
+
+@pytest.mark.parametrize("text", [
+    "Pasukan itu maju ke medan perang. Medan laga berubah.",
+    "Di medan yang sulit, Medan magnet bumi diukur.",
+    "Harga batu bara naik. Batu itu berat. Batubara diekspor.",
+    "Tebing itu longsor. Warga tebing sungai mengungsi.",
+    "Ia menyebut pemindahan ke ibu kota baru. Kota Baru itu megah.",
+    "Solok dan agam itu kata lama.",
+])
+def test_common_words_that_are_also_names(text):
+    assert regions("Catatan", text) == []
+
+
+def test_common_word_names_count_with_a_capital_or_a_kind_word():
+    assert kabkota("Macet", "Jalan di Medan macet. Warga Medan mengeluh.") == ["Kota Medan"]
+    assert kabkota("Wisata", "Pemkot Batu membuka wahana. Wali Kota Batu hadir.") == ["Kota Batu"]
+    assert kabkota("Rapat", "Bupati Kotabaru membuka rapat di Kabupaten Kotabaru.") == ["Kabupaten Kotabaru"]
+
+
+def test_common_word_in_the_title_needs_the_body():
+    assert regions("Nasib Malang Bocah Itu", "Bocah itu tertabrak saat pulang sekolah.") == []
+    assert kabkota("Banjir Malang", "Banjir melanda Malang sejak pagi. Warga Malang mengungsi.") == []  # which one?
+    assert regions("Banjir Malang", "Banjir melanda Malang sejak pagi.") == ["Provinsi Jawa Timur"]
+
+
+@pytest.mark.parametrize("text", [
+    "Nasabah Bank Jateng bertambah. Bank Jateng membuka cabang.",
+    "Peneliti Institut Teknologi Bandung dan Universitas Indonesia hadir. Pakar ITB Bandung bicara.",
+    "Persib Bandung menang. Persib Bandung naik ke peringkat tiga.",
+    "Bima Arya hadir. Bima Arya berbicara.",
+    "Kapal itu berlayar ke Pulau Sumbawa. Pulau Sumbawa indah.",
+])
+def test_names_inside_other_names_are_not_mentions(text):
+    assert kabkota("Catatan", text) == []
+
+
+def test_a_venue_of_a_statement_in_jakarta_is_not_what_it_is_about():
+    text = ("Hal itu disampaikan di Gedung DPR, Senayan, Jakarta, Selasa (21/10/2025). "
+            "Ia bicara di kantor pusat, Jakarta Pusat, Senin (20/10).")
+    assert regions("Rapat anggaran", text) == []
+
+
+def test_a_kabupaten_and_kota_of_the_same_name():
+    assert kabkota("Rapat", "Bupati Bogor bertemu Wali Kota Bogor.") == ["Kabupaten Bogor", "Kota Bogor"]
+    assert kabkota("Rapat", "Pemkab Bogor menggelar rapat. Banjir di Bogor surut.") == ["Kabupaten Bogor"]
+    # bare names only: which one is not known, the province is
+    assert regions("Banjir di Bogor", "Banjir melanda Bogor. Warga Bogor mengungsi.") == ["Provinsi Jawa Barat"]
+
+
+def test_a_province_and_kota_of_the_same_name():
+    assert regions("Harga karet turun di Jambi", "Petani Jambi mengeluh.") == ["Provinsi Jambi"]
+    assert kabkota("Rapat", "Wali Kota Jambi membuka rapat.") == ["Kota Jambi"]
+
+
+def test_a_province_on_its_own_needs_more_than_one_mention():
+    assert regions("Inflasi", "Angka terendah di Provinsi Papua Pegunungan.") == []
+    assert regions("Inflasi Sumut", "Inflasi di Sumatera Utara turun.") == ["Provinsi Sumatera Utara"]
+
+
+def test_examples_and_a_place_named_once_beside_the_subject_do_not_count():
+    text = ("Siswa berasal dari berbagai daerah, seperti Kabupaten Serang, Kota Cilegon dan Kota Tangerang. "
+            "Pemkot Tangerang Selatan dan Wali Kota Tangerang Selatan membuka sekolah di Tangerang Selatan.")
+    assert kabkota("Sekolah Rakyat di Tangerang Selatan", text) == ["Kota Tangerang Selatan"]
+    text = ("Pemkab Bogor membangun jalan. Bupati Bogor meninjau jalan di Kabupaten Bogor yang "
+            "menghubungkan dengan Kabupaten Cianjur. Pemerintah Kabupaten Bogor berharap jalan itu ramai. "
+            "Warga Bogor menyambut baik. Bupati Bogor juga meresmikan jembatan.")
+    assert kabkota("Bupati Bogor Resmikan Jalan", text) == ["Kabupaten Bogor"]
+
+
+# -- actors --------------------------------------------------------------------------------------------------
+
+
+def test_the_pemda_and_its_head_are_one_actor():
+    text = "Pemko Binjai menggelar apel. Wali Kota Binjai memimpin. Walikota Binjai dan Pemkot Binjai hadir."
+    assert actors("Apel", text) == ["Pemerintah Kota Binjai"]
+    assert actors("Apel", "Pemerintah Kota Binjai menggelar apel.") == ["Pemerintah Kota Binjai"]
+    assert actors("Rapat", "Bupati Langkat dan Wakil Bupati Langkat hadir.") == ["Pemerintah Kabupaten Langkat"]
+    assert actors("Rapat", "Sekda Kota Binjai membuka rapat.") == ["Pemerintah Kota Binjai"]
+
+
+def test_governor_and_dprd():
+    assert actors("Rapat", "Gubernur Sumut meminta laporan.") == ["Pemerintah Provinsi Sumatera Utara"]
+    assert actors("Rapat", "DPRD Medan menggelar rapat.") == ["DPRD Kota Medan"]
+    assert actors("Rapat", "Ketua DPRD Kabupaten Langkat hadir.") == ["DPRD Kabupaten Langkat"]
+    assert actors("Rapat", "DPRD Sumut menyetujui anggaran.") == ["DPRD Provinsi Sumatera Utara"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dinkes Binjai menyiagakan tenaga medis.", "Dinas Kesehatan Kota Binjai"),
+    ("Dinas Kesehatan Kota Binjai menyiagakan tenaga medis.", "Dinas Kesehatan Kota Binjai"),
+    ("Disdukcapil Tebing Tinggi membuka layanan.", "Dinas Kependudukan dan Pencatatan Sipil Kota Tebing Tinggi"),
+    ("BPBD Langkat mendata korban.", "Badan Penanggulangan Bencana Daerah Kabupaten Langkat"),
+    ("Kadinkes Kabupaten Bandung hadir.", "Dinas Kesehatan Kabupaten Bandung"),
+    ("Kepala Dinas PUPR Sumut diperiksa.", "Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Sumatera Utara"),
+    ("Diskominfo Pemko Binjai mengingatkan warga.", "Dinas Komunikasi dan Informatika Kota Binjai"),
+])
+def test_offices_named_with_their_region(text, expected):
+    assert actors("Layanan", text) == [expected]
+
+
+def test_an_office_without_its_region_is_not_an_actor():
+    assert actors("Layanan", "Dinas Kesehatan menyiagakan tenaga medis di Binjai.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Mantan Gubernur Jawa Barat Ridwan Kamil melapor.",
+    "Istri Bupati Morowali Utara melapor ke polisi.",
+    "Pengalaman beliau sebagai Wali Kota Solo membantu.",
+    "Sesuai Peraturan Gubernur DIY, tanah itu dikelola keraton.",
+])
+def test_a_former_or_described_head_is_not_the_body(text):
+    assert actors("Catatan", text) == []
+
+
+def test_a_dprd_named_as_the_venue_of_a_statement_is_not_an_actor():
+    assert actors("Banjir", "Hal itu dikatakan Farhan di DPRD Kota Bandung, Senin (20/10/2025).") == []
+
+
+# -- the seed articles, end to end ---------------------------------------------------------------------------
+
+
+def test_seed_articles():
+    data = tomllib.loads((ROOT / "mirror" / "data" / "seed_articles.toml").read_text(encoding="utf-8"))["article"]
+    got = [tag(a["title"], "\n".join(a["paragraphs"])) for a in data]
+    assert [t.region_names() for t in got] == [["Kota Binjai", "Provinsi Sumatera Utara"]] * 4 + [
+        ["Kota Pematangsiantar", "Provinsi Sumatera Utara"]]
+    assert got[0].actors == ["Pemerintah Kota Binjai", "Inspektorat Kota Binjai"]
+    assert "Dinas Kesehatan Kota Pematangsiantar" in got[4].actors
+
+
+def test_empty_and_odd_input():
+    assert tag("", "") == Tags([], [])
+    assert tag("İstanbul ✓", "\n\n— –") == Tags([], [])
+
+
+def test_tagging_is_fast(tagger):
+    data = tomllib.loads((ROOT / "tests" / "indexer" / "articles.toml").read_text(encoding="utf-8"))["article"]
+    docs = [(a["title"], "\n".join(a["paragraphs"]) * 4) for a in data]  # about 2,500 characters each
+    tagger.tag(*docs[0])
+    t0 = time.perf_counter()
+    for _ in range(20):
+        for d in docs:
+            tagger.tag(*d)
+    per_article = (time.perf_counter() - t0) / (20 * len(docs))
+    assert per_article < 0.010  # the target is 2 ms (bench/places.py measures it); this leaves room for slow CI
+
+
+# -- the judged set ------------------------------------------------------------------------------------------
+
+
+def test_judged_set_is_well_formed(tagger):
+    data = tomllib.loads((ROOT / "tests" / "places" / "judged.toml").read_text(encoding="utf-8"))["article"]
+    assert len(data) >= 200
+    names = {r.name for r in tagger.g.regions.values()}
+    for a in data:
+        assert set(a["regions"]) <= names and set(a["provinces"]) <= names
+        for r in a["regions"]:
+            assert tagger.g.regions[tagger.g.by_name(r).province].name in a["provinces"]
+
+
+def test_judged_set_meets_the_targets(tagger):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from places import CORPUS, evaluate, load_judged
+
+    if not CORPUS.exists():
+        pytest.skip("the corpus (../shared/corpus/) is not here")
+    articles, skipped = load_judged()
+    assert skipped == 0
+    r = evaluate(articles, tagger)
+    assert r["kabupaten/kota"]["precision"] >= 0.95 and r["kabupaten/kota"]["recall"] >= 0.90
+    assert r["actor"]["precision"] >= 0.95 and r["actor"]["recall"] >= 0.85
