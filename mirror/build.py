@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mirror.model import THEMES, WIB, MirrorArticle, SiteSpec
 from mirror.render import slugify
+from mirror.syndicate import copy_of
 from mirror.texts import Text, corpus_texts, load_texts, seed_texts
 from warta.registry import load_registry
 
@@ -37,6 +38,7 @@ class MirrorConfig:
     extra: str = ""  # a TOML file of more articles pinned to sites (seed_articles.toml's format), e.g. for tests
     gzip: bool = True  # compress responses for clients that accept gzip, as real servers do
     seed: int = 2025
+    syndicated: float = 0.0  # share of the news sites' articles that are copies of the .go.id portals' releases
 
 
 @dataclass
@@ -68,12 +70,31 @@ def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
     pool = [p for t in (corpus or seed_texts()) for p in t.paragraphs if len(p.split()) >= 8]
     wanted = config.articles_per_site + config.reserve_per_site
     out = []
-    for k, spec in enumerate(specs):
+    # the portals first, so that the news sites can run copies of what the portals published
+    order = sorted(range(len(specs)), key=lambda k: specs[k].theme != "goid")
+    releases: list[MirrorArticle] = []
+    for k in order:
+        spec = specs[k]
         texts = [t for t in pinned if t.site == spec.id]
-        texts += corpus[k::len(specs)][: wanted - len(texts)]
-        while len(texts) < wanted:
+        copies = _copies(rng, releases, spec, round(wanted * config.syndicated)) if spec.theme != "goid" else []
+        texts += corpus[k::len(specs)][: wanted - len(texts) - len(copies)]
+        while len(texts) < wanted - len(copies):
             texts.append(_compose(rng, pool, f"{spec.id}-{len(texts)}"))
-        out.append(SiteContent(spec, _publish(rng, spec, texts, config.reserve_per_site)))
+        content = SiteContent(spec, _publish(rng, spec, texts + copies, config.reserve_per_site))
+        if spec.theme == "goid":
+            releases += content.articles[: config.articles_per_site]
+        out.append(content)
+    return sorted(out, key=lambda c: specs.index(c.spec))
+
+
+def _copies(rng: random.Random, releases: list[MirrorArticle], spec: SiteSpec, n: int) -> list[Text]:
+    """A news site's copies of portal releases, each published a few hours after the release."""
+    out = []
+    for release in rng.sample(releases, min(n, len(releases))):
+        title, paragraphs, _ = copy_of(release.title, release.paragraphs, rng, most=3)
+        out.append(Text(key=f"{spec.id}-copy-{release.site}-{release.number}", title=title, paragraphs=paragraphs,
+                        published=release.published + timedelta(hours=rng.randint(2, 30)), category="Pemerintahan",
+                        site=spec.id, copy_of=(release.site, release.number)))
     return out
 
 
@@ -115,7 +136,7 @@ def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int
             author=text.author or rng.choice(authors), category=text.category,
             tags=text.tags or tuple(w for w in text.title.split() if w[:1].isupper())[:3],
             regions=spec.regions, image=_image_path(spec, published, number, slug),
-            image_caption=text.image_caption,
+            image_caption=text.image_caption, copy_of=text.copy_of,
         ))
     return articles
 

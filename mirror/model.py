@@ -32,6 +32,7 @@ class MirrorArticle:
     regions: tuple[str, ...]
     image: str  # path of the lead image on the site
     image_caption: str = ""
+    copy_of: tuple[str, int] | None = None  # a syndicated copy: (site, number) of the release it copies
 
     @property
     def text(self) -> str:

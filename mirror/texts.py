@@ -48,6 +48,7 @@ class Text:
     author: str = ""
     image_caption: str = ""
     site: str = ""  # for seed articles: the outlet that published it
+    copy_of: tuple[str, int] | None = None  # for syndicated copies: the release's (site, number)
 
 
 @lru_cache(maxsize=1)

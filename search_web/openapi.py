@@ -24,6 +24,12 @@ HIT = {
         "regions": {"type": "array", "items": _STR},
         "snippet": {"type": "string",
                     "description": "HTML: escaped article text, matched words (stems included) in <mark>"},
+        "story": {"type": "string", "description": "the story (copies of one release across outlets) it belongs to"},
+        "copies": {"type": "array", "description": "with collapse (the default): the story's other copies, "
+                   "oldest first (at most 20); empty otherwise", "items": {
+                       "type": "object", "required": ["id", "url", "title", "outlet", "outlet_name", "published"],
+                       "properties": {"id": _STR, "url": _STR, "title": _STR, "outlet": _STR,
+                                      "outlet_name": _STR, "published": _DATE}}},
     },
 }
 FACET = {"type": "array", "items": {
@@ -34,7 +40,8 @@ SEARCH = {
     "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
     "properties": {
         "query": _STR,
-        "total": {"type": "integer", "minimum": 0},
+        "total": {"type": "integer", "minimum": 0,
+                  "description": "stories found (articles, with collapse=false)"},
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "took_ms": {"type": "number", "minimum": 0},
@@ -47,6 +54,7 @@ SEARCH = {
         "filters": {"type": "object"},
         "fallback": {"type": "boolean",
                      "description": "true when the query syntax could not be used and its words were searched"},
+        "collapse": {"type": "boolean", "description": "whether copies of one story were shown as one hit"},
     },
 }
 ARTICLE = {
@@ -56,6 +64,7 @@ ARTICLE = {
         "id": _STR, "url": _STR, "title": _STR, "outlet": _STR, "outlet_name": _STR, "published": _DATE,
         "author": _STR, "regions": {"type": "array", "items": _STR},
         "text": {"type": "string", "description": "the extracted body, paragraphs separated by blank lines"},
+        "story": _STR,
     },
 }
 OUTLETS = {
@@ -138,6 +147,8 @@ def document() -> dict:
                     _param("sort", "order of hits", {"enum": list(SORTS), "default": "relevance"}),
                     _param("page", "page number; page * per_page at most 1000", {"type": "integer", "minimum": 1}),
                     _param("per_page", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+                    _param("collapse", "one hit per story, its copies in other outlets listed under it (default); "
+                           "false shows every copy", {"type": "boolean", "default": True}),
                 ],
                 "responses": _responses({"$ref": "#/components/schemas/SearchResult"}, 400, 503),
             }},

@@ -7,6 +7,7 @@ is `<mark>` in snippets, which Snippet.html() builds around escaped text.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -96,7 +97,7 @@ def feed():
         req = search_request(request.args)
         if not req.query:
             raise ParamError("'q' is required: the words to follow")
-        req = SearchRequest(req.query, req.outlets, req.regions, req.date_from, req.date_to, "newest", 1, FEED_SIZE)
+        req = replace(req, sort="newest", page=1, per_page=FEED_SIZE)
         result = searcher().search(req)
     except (ParamError, SearchError) as exc:
         return error_page(400, str(exc))

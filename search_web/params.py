@@ -74,7 +74,19 @@ def search_request(args: MultiDict) -> SearchRequest:
         sort=sort,
         page=_int(args, "page", 1, 1, 10_000),
         per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        collapse=_bool(args, "collapse", True),
     )
+
+
+def _bool(args: MultiDict, name: str, default: bool) -> bool:
+    raw = (args.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("true", "1", "yes", "ya"):
+        return True
+    if raw in ("false", "0", "no", "tidak"):
+        return False
+    raise ParamError(f"'{name}' must be true or false, not {raw[:40]!r}")
 
 
 def to_args(request: SearchRequest, **changes) -> dict:
@@ -84,6 +96,7 @@ def to_args(request: SearchRequest, **changes) -> dict:
               "to": request.date_to.isoformat() if request.date_to else None,
               "sort": None if request.sort == "relevance" else request.sort,
               "page": request.page if request.page > 1 else None,
-              "per_page": None if request.per_page == DEFAULT_PER_PAGE else request.per_page}
+              "per_page": None if request.per_page == DEFAULT_PER_PAGE else request.per_page,
+              "collapse": None if request.collapse else "false"}
     values.update(changes)
     return {k: v for k, v in values.items() if v not in (None, "", [], ())}

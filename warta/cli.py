@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print the result as JSON (the web API's shape)")
+    p.add_argument("--no-collapse", dest="collapse", action="store_false",
+                   help="show every outlet's copy of a story, not one hit per story")
 
     p = command("serve", "serve search in the browser and as JSON (read-only)", _serve)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -193,7 +195,7 @@ def _search(args: argparse.Namespace) -> int:
         request = SearchRequest(
             query=args.query, outlets=tuple(args.outlet or ()), regions=tuple(args.region or ()),
             date_from=parse_date(args.date_from or "", "--from"), date_to=parse_date(args.date_to or "", "--to"),
-            sort=args.sort, page=args.page, per_page=args.per_page)
+            sort=args.sort, page=args.page, per_page=args.per_page, collapse=args.collapse)
         result = Searcher(index_path(args.data)).search(request)
     except ValueError as exc:  # SearchError and bad dates
         print(f"warta search: {exc}", file=sys.stderr)
@@ -213,7 +215,7 @@ def format_result(result) -> str:
 
     r = result.request
     first = (r.page - 1) * r.per_page + 1
-    lines = [f"{result.total} articles for {r.query!r}"
+    lines = [f"{result.total} {'stories' if r.collapse else 'articles'} for {r.query!r}"
              + (f", {first}-{first + len(result.hits) - 1} shown" if result.hits else "")
              + f" ({result.took_ms:.0f} ms)"]
     if result.fallback:
@@ -225,6 +227,8 @@ def format_result(result) -> str:
         when = local_time(a.published).strftime("%Y-%m-%d %H:%M WIB") if a.published else "undated"
         lines += ["", f"{i:>3}. {hit.title.text()}", f"     {a.outlet_name} | {when} | {', '.join(a.regions)}",
                   f"     {a.url}", f"     {hit.snippet.text()}"]
+        if hit.copies:
+            lines.append(f"     also in {len(hit.copies)}: " + ", ".join(c.outlet_name for c in hit.copies))
     for facet, counts in result.facets.items():
         if counts:
             lines.append(f"\n{facet}: " + ", ".join(f"{c.label} ({c.count})" for c in counts[:10]))
@@ -306,7 +310,7 @@ def _mirror(args: argparse.Namespace) -> int:
     from mirror.build import MirrorConfig
     from mirror.server import Mirror, serve_forever
 
-    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve)
+    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve, syndicated=0.25)
     try:
         mirror = Mirror(config, getattr(args, "seeds", None), port=args.port, single_host=args.single_host).start()
     except OSError as exc:
@@ -419,7 +423,7 @@ def _demo(args: argparse.Namespace) -> int:
     except ScheduleError as exc:
         print(f"warta demo: --every: {exc}", file=sys.stderr)
         return 2
-    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve)
+    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve, syndicated=0.25)
     try:
         mirror = Mirror(config, getattr(args, "seeds", None)).start()
     except OSError as exc:

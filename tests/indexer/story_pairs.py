@@ -2,8 +2,8 @@
 
 Labels come from how each pair is made, so nobody has to re-judge them:
 - **same story**: a real article and a copy made with the edits outlets make to a Humas release
-  (their own dateline, another first sentence, a cut ending, a "Baca juga" line, the headline
-  rewritten, house spellings such as Walikota/Wali Kota, Pemko/Pemerintah Kota), one to four at a time;
+  (mirror/syndicate.py: their own dateline, another first sentence, a cut ending, a "Baca juga" line,
+  the headline rewritten, house spellings), one to four at a time;
   and two such copies of one article (two outlets' versions, neither the original);
 - **different**: two distinct real articles on one topic (the repository's seed and search articles
   are about the same few Pemko and Pemkab; the shared corpus groups its articles by the keyword they
@@ -19,23 +19,15 @@ from __future__ import annotations
 import csv
 import os
 import random
-import re
 import tomllib
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from mirror.syndicate import copy_of
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("WARTA_CORPUS", ROOT.parent / "shared" / "corpus")) / "detik-2025.csv"
-
-OUTLETS = ["SUMUTPOS.CO", "WASPADA.id", "MIMBARUMUM.co.id", "tri3news.com", "ANTARA", "Tribun-Medan.com"]
-CITIES = ["BINJAI", "MEDAN", "PEMATANGSIANTAR", "LANGKAT", "SIBOLGA", "TEBING TINGGI"]
-LEADS = ["Kegiatan ini mendapat perhatian luas dari masyarakat setempat.",
-         "Hal itu disampaikan dalam keterangan tertulis yang diterima redaksi.",
-         "Langkah ini disebut sebagai bagian dari program prioritas daerah tahun ini."]
-SPELLINGS = [("Wali Kota", "Walikota"), ("Pemerintah Kota", "Pemko"), ("Pemerintah Kabupaten", "Pemkab"),
-             ("Pematangsiantar", "Pematang Siantar"), ("mengatakan", "menuturkan"), ("juga", "pun")]
-
 
 @dataclass(frozen=True)
 class Text:
@@ -53,48 +45,10 @@ class Pair:
     how: str  # what makes it (the edits, or why the two differ)
 
 
-def _dateline(paragraphs: list[str], rng: random.Random) -> list[str]:
-    first = re.sub(r"^[A-Z][A-Z .]+(?:\([^)]*\))?[,]?[^–\-]{0,30}[–-]\s*", "", paragraphs[0])
-    return [f"{rng.choice(CITIES)}, {rng.choice(OUTLETS)} – {first}", *paragraphs[1:]]
-
-
-def _first_sentence(paragraphs: list[str], rng: random.Random) -> list[str]:
-    sentences = re.split(r"(?<=[.!?])\s+", paragraphs[0], maxsplit=1)
-    rest = sentences[1] if len(sentences) > 1 else ""
-    return [f"{rng.choice(LEADS)} {rest}".strip(), *paragraphs[1:]]
-
-
-def _cut_ending(paragraphs: list[str], rng: random.Random) -> list[str]:
-    keep = max(2, round(len(paragraphs) * rng.uniform(0.55, 0.85)))
-    return paragraphs[:keep]
-
-
-def _baca_juga(paragraphs: list[str], rng: random.Random) -> list[str]:
-    at = max(1, len(paragraphs) // 2)
-    return [*paragraphs[:at], f"Baca juga: {rng.choice(LEADS)[:-1]}", *paragraphs[at:]]
-
-
-def _spelling(paragraphs: list[str], rng: random.Random) -> list[str]:
-    old, new = rng.choice(SPELLINGS)
-    return [p.replace(old, new) for p in paragraphs]
-
-
-EDITS = {"dateline": _dateline, "first-sentence": _first_sentence, "cut-ending": _cut_ending,
-         "baca-juga": _baca_juga, "spelling": _spelling}
-
-
 def edited(text: Text, rng: random.Random, most: int = 4) -> tuple[tuple[str, str], str]:
-    """An outlet's copy: one to `most` edits, and sometimes a rewritten headline."""
-    names = rng.sample(sorted(EDITS), rng.randint(1, most))
-    paragraphs = list(text.paragraphs)
-    for name in names:
-        paragraphs = EDITS[name](paragraphs, rng)
-    title = text.title
-    if rng.random() < 0.5:
-        title = rng.choice([f"{title} | {rng.choice(OUTLETS)}", f"Ini Kata Pemda: {title}", title.upper(),
-                            " ".join(title.split()[: max(4, len(title.split()) - 3)])])
-        names.append("headline")
-    return (title, "\n\n".join(paragraphs)), "+".join(names)
+    """An outlet's copy of text (mirror/syndicate.py): ((title, body), the edits made)."""
+    title, paragraphs, how = copy_of(text.title, text.paragraphs, rng, most)
+    return (title, "\n\n".join(paragraphs)), how
 
 
 def repository_texts() -> list[Text]:

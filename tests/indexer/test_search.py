@@ -180,7 +180,7 @@ def test_article_by_id_carries_what_a_page_shows(searcher):
 def test_search_command_prints_hits_and_the_api_shape(search_data):
     text = warta("search", "pemko medan banjir", "--outlet", "waspada", data=search_data.data)
     assert text.returncode == 0, text.stderr
-    assert "1 articles for 'pemko medan banjir'" in text.stdout
+    assert "1 stories for 'pemko medan banjir'" in text.stdout
     assert "1. [Pemko] [Medan] Bangun Kolam Retensi" in text.stdout and "2025-06-02 09:05 WIB" in text.stdout
     as_json = json.loads(warta("search", "pemko medan banjir", "--json", data=search_data.data).stdout)
     assert as_json["total"] >= 2 and {h["title"] for h in as_json["hits"]} >= {TITLES["kolam"], TITLES["banjir_medan"]}

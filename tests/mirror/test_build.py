@@ -39,3 +39,20 @@ def test_mirror_registry_points_at_the_mirror(tmp_path):
         assert outlets["binjaikota"].url == mirror.url("binjaikota")
         assert outlets["binjaikota"].archives == (mirror.url("binjaikota", "/berita"),)
         assert outlets["binjaikota"].delay == 0
+
+
+def test_news_sites_run_edited_copies_of_the_portals_releases_and_they_group_as_one_story():
+    from indexer.stories import Grouper
+
+    sites = build(MirrorConfig(articles_per_site=12, use_corpus=False, syndicated=0.25), load_site_specs())
+    by_key = {(a.site, a.number): a for s in sites for a in s.articles}
+    copies = [a for a in by_key.values() if a.copy_of]
+    assert len(copies) >= 12 and {by_key[c.copy_of].site for c in copies} <= {
+        s.spec.id for s in sites if s.spec.theme == "goid"}
+    grouper = Grouper()
+    story = {key: grouper.assign(f"{key}", a.title, a.text)["story"]
+             for key, a in sorted(by_key.items(), key=lambda kv: kv[1].published)}
+    for copy in copies:
+        release = by_key[copy.copy_of]
+        assert copy.published > release.published and copy.paragraphs != release.paragraphs
+        assert story[copy.site, copy.number] == story[copy.copy_of]
