@@ -3,6 +3,7 @@
     python bench/places.py                    # tests/places/judged.toml, corpus from ../shared/corpus/
     python bench/places.py --errors           # also list every false positive and miss, per article
     python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
+    python bench/places.py --time-corpus      # also time the tagger over every corpus article (800)
 
 Levels: province (the judged provinces against Tags.provinces()), kabupaten/kota (Tags.kabkota()) and actor
 (Tags.actors); micro-averaged over all articles. Corpus articles are read in place; when the corpus is not
@@ -86,6 +87,7 @@ def main(argv=None) -> int:
     ap.add_argument("--judged", type=Path, default=JUDGED)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--errors", action="store_true", help="list false positives (FP) and misses (FN)")
+    ap.add_argument("--time-corpus", action="store_true", help="also time tagging every corpus article")
     args = ap.parse_args(argv)
 
     from crawler.places import Tagger
@@ -102,6 +104,16 @@ def main(argv=None) -> int:
         x = r[lvl]
         print(f"{lvl:<16}{x['precision']:>10.3f}{x['recall']:>8.3f}{x['tp']:>6}{x['fp']:>5}{x['fn']:>5}")
     print(f"tagging: {r['ms_per_article']:.3f} ms/article; building the tagger: {build:.1f} s")
+    if args.time_corpus and args.corpus.exists():
+        csv.field_size_limit(10_000_000)
+        with args.corpus.open(encoding="utf-8", newline="") as f:
+            docs = [(r["judul"], r["isi_berita"]) for r in csv.DictReader(f)]
+        t0 = time.perf_counter()
+        for d in docs:
+            tagger.tag(*d)
+        ms = 1000 * (time.perf_counter() - t0) / len(docs)
+        chars = sum(len(a) + len(b) for a, b in docs) / len(docs)
+        print(f"whole corpus: {len(docs)} articles, {chars:.0f} characters on average, {ms:.3f} ms/article")
     if args.errors:
         for ref, lvl, kind, x in r["errors"]:
             print(f"  {kind} {lvl:<15} {ref:<40} {x}")

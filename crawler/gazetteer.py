@@ -74,6 +74,13 @@ def _split(name: str) -> tuple[str, str]:
     raise ValueError(f"not a kabupaten/kota name: {name!r}")
 
 
+def iter_desa(g: Gazetteer):
+    """Every kelurahan/desa, read on the fly (not kept: 83,762 of them)."""
+    for k in g.kecamatan:
+        for d in list_wilayah(k.code):
+            yield Place(d.code, d.name, "desa", k.regency)
+
+
 @functools.cache
 def load(with_desa: bool = False) -> Gazetteer:
     g = Gazetteer()
