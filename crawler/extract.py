@@ -232,7 +232,7 @@ def _fallback_meta(tree: etree._Element, url: str) -> metadata.PageMeta:
 
 def _plain_body(tree: etree._Element, url: str) -> list[str]:
     try:
-        text = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False, include_tables=False)
+        text = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False)
     except Exception as exc:  # noqa: BLE001
         _error("body-fallback", url, exc)
         return []
@@ -257,7 +257,7 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int 
         boilerplate.drop_furniture(container, drop)
         boilerplate.drop_teasers(container)
         boilerplate.drop_read_also(container)
-        paragraphs = _blocks(container)
+        paragraphs = _blocks(container, urlsplit(url).hostname or "")
         words = sum(len(p.split()) for p in paragraphs)
         if words >= min_words and words >= _SHORTFALL * block_words:
             return paragraphs
@@ -266,7 +266,7 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int 
     boilerplate.drop_read_also(tree)
     # No deduplicate=True: trafilatura's duplicate cache lives across calls, so a page's body would depend on
     # the pages extracted before it in the same process; a body printed twice is _tidy's job.
-    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=False, with_metadata=False)
+    text = trafilatura.extract(tree, url=url, include_comments=False, with_metadata=False)
     return [p for p in (text or "").split("\n") if p.strip()]
 
 
@@ -280,9 +280,18 @@ def _container(tree: etree._Element) -> etree._Element | None:
     return best
 
 
-def _blocks(root: etree._Element) -> list[str]:
-    """Paragraph texts of root in reading order: a block element or a <br> ends a paragraph. A short paragraph
-    that is all link text (a teaser, a "next article" line, a tag list) is no part of the article."""
+def _data_table(table: etree._Element) -> bool:
+    """A table of data (results, budgets, schedules), not a layout or an image caption box: two rows or more
+    of two cells or more, and no picture."""
+    rows = table.xpath(".//tr")
+    return (len(rows) >= 2 and sum(len(r.xpath("./td | ./th")) >= 2 for r in rows) >= 2
+            and not table.xpath(".//img"))
+
+
+def _blocks(root: etree._Element, host: str = "") -> list[str]:
+    """Paragraph texts of root in reading order: a block element or a <br> ends a paragraph, a data table
+    gives one line per row. A short paragraph that is all link text pointing within the site (a teaser, a
+    "next article" line, a tag list) is no part of the article; links to other sites are the article's own."""
     out: list[str] = []
     buf: list[tuple[str, bool]] = []
 
@@ -296,11 +305,19 @@ def _blocks(root: etree._Element) -> list[str]:
         buf.clear()
 
     def walk(el: etree._Element, in_link: bool) -> None:
-        in_link = in_link or el.tag == "a"
+        in_link = in_link or (el.tag == "a" and _internal(el.get("href") or "", host))
         if el.text:
             buf.append((el.text, in_link))
         for child in el:
-            if not isinstance(child.tag, str) or child.tag in _SKIP:
+            if not isinstance(child.tag, str):
+                pass
+            elif child.tag == "table" and _data_table(child):
+                flush()
+                for row in child.xpath(".//tr"):
+                    buf.append((" ".join(" ".join(c.text_content().split()) for c in row.xpath("./td | ./th")),
+                                False))
+                    flush()
+            elif child.tag in _SKIP:
                 pass
             elif child.tag == "br":
                 flush()
@@ -316,6 +333,15 @@ def _blocks(root: etree._Element) -> list[str]:
     walk(root, False)
     flush()
     return out
+
+
+def _internal(href: str, host: str) -> bool:
+    """A link to another page of the same site (relative, or on the page's host)."""
+    href = href.strip()
+    if not href.lower().startswith(("http://", "https://", "//")):
+        return not href.lower().startswith(("mailto:", "tel:"))
+    other = urlsplit(href if not href.startswith("//") else "http:" + href).hostname or ""
+    return not host or other.removeprefix("www.") == host.removeprefix("www.")
 
 
 def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[str, str]]:

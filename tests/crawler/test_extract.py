@@ -237,3 +237,19 @@ def test_copyright_lines_are_boilerplate(line):
     from crawler.boilerplate import is_boilerplate
 
     assert is_boilerplate(line)
+
+
+def test_a_data_table_in_the_body_is_read_row_by_row_but_a_caption_box_is_not():
+    table = ("<table><tr><th>Kecamatan</th><th>Anggaran</th></tr><tr><td>Binjai Kota</td><td>Rp 1,2 miliar</td></tr>"
+             "<tr><td>Binjai Utara</td><td>Rp 900 juta</td></tr></table>")
+    caption = ("<table class='tr-caption-container'><tr><td><img src='/a.jpg'></td></tr>"
+               "<tr><td class='tr-caption'>Wali kota meninjau lokasi</td></tr></table>")
+    text = extract(page(ps(*PARAS) + table + caption), "https://x.id/a-b-c/").text
+    assert "Kecamatan Anggaran\n\nBinjai Kota Rp 1,2 miliar\n\nBinjai Utara Rp 900 juta" in text
+    assert "meninjau lokasi" not in text
+
+
+def test_a_short_paragraph_linking_to_another_site_is_the_articles_own():
+    body = ps(*PARAS) + ("<p><a href='https://jdih.binjaikota.go.id/perwal-12-2025.pdf'>Perwal Nomor 12 Tahun 2025"
+                         "</a></p>")
+    assert "Perwal Nomor 12 Tahun 2025" in extract(page(body), "https://x.id/a-b-c/").text
