@@ -64,8 +64,8 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
 
 def _crawl(outlets: list[Outlet], store: Path, since, limit, refresh, log_level, run_ids: list[int],
            **overrides) -> None:
-    """Run the crawlers; run_ids receives the id of every run they record (as soon as each has begun, so a
-    crawl stopped by an exception still reports what it recorded)."""
+    """Run the crawlers; run_ids receives the id of every run they began (also when the process stops with an
+    exception, so the caller still finds, and closes, what was recorded)."""
     process = CrawlerProcess(scrapy_settings(store, log_level, **overrides))
     if log_level.upper() != "DEBUG":
         # Give-ups and size limits are counted in the run record and the summary table; a line each is noise.
