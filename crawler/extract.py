@@ -62,6 +62,11 @@ _PAGED_PATH = re.compile(r"/page/\d+/?$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
+# Comments and processing instructions out at parse time, as trafilatura's own loader does: a comment between
+# two runs of text splits what is one paragraph, and trafilatura reads such trees worse.
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+
+
 class Rejected(Exception):  # noqa: N818 (a verdict, not an error)
     """The page is not an article warta should store; str(exc) is the reason, a short slug."""
 
@@ -78,7 +83,7 @@ def parse(html: str | bytes) -> etree._Element:
     if isinstance(html, str):  # lxml refuses decoded text that still declares an encoding (XHTML themes)
         html = _XML_DECL.sub("", html, count=1)
     try:
-        tree = lxml_html.document_fromstring(html)
+        tree = lxml_html.document_fromstring(html, parser=_PARSER)
     except (ValueError, etree.ParserError) as exc:
         raise Rejected("unparseable") from exc
     return tree
@@ -347,10 +352,8 @@ def _internal(href: str, host: str) -> bool:
 def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[str, str]]:
     """Drop labels, cross-links, bylines, the repeated headline and a repeated body; collect the credits."""
     heads = {_norm(title), _norm(h1)}
-    seen: set[str] = set()
-    out: list[str] = []
+    kept: list[str] = []
     credits: dict[str, str] = {}
-    repeating = False
     for p in paragraphs:
         p = boilerplate.strip_inline_read_also(p)
         if boilerplate.is_boilerplate(p):
@@ -359,18 +362,36 @@ def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[s
         if credit:
             credits.setdefault(credit[0], credit[1])
             continue
-        key = _norm(p)
-        if key in heads and not out:
+        if _norm(p) in heads and not kept:
             continue
-        # A body printed twice repeats its long paragraphs, and the short ones between them; a short line
-        # that an article itself repeats ("Pasal 28:") stays.
-        if key in seen and (repeating or len(key.split()) >= 8):
-            repeating = True
-            continue
-        repeating = False
-        seen.add(key)
-        out.append(p)
-    return out, credits
+        kept.append(p)
+    return _drop_repeated_runs(kept), credits
+
+
+_RUN = 3  # paragraphs in a row that repeat an earlier run in the same order: the body (or part) printed again
+_RUN_WORDS = 30  # or one repeated paragraph this long (a lead printed twice)
+
+
+def _drop_repeated_runs(paragraphs: list[str]) -> list[str]:
+    """Keep the first copy of a body printed twice. A repeat is a run that follows an earlier run in the same
+    order; lines an article itself repeats here and there (a recipe's items, "Pasal 28:") stay."""
+    keys = [_norm(p) for p in paragraphs]
+    first: dict[str, int] = {}
+    out: list[str] = []
+    i = 0
+    while i < len(keys):
+        j = first.get(keys[i])
+        if j is not None:
+            run = 0
+            while i + run < len(keys) and j + run < i and keys[i + run] == keys[j + run]:
+                run += 1
+            if run >= _RUN or sum(len(keys[i + k].split()) for k in range(run)) >= _RUN_WORDS:
+                i += run
+                continue
+        first.setdefault(keys[i], i)
+        out.append(paragraphs[i])
+        i += 1
+    return out
 
 
 def _published(meta: metadata.PageMeta, url: str, paragraphs: list[str]) -> datetime | None:

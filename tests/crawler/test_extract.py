@@ -253,3 +253,15 @@ def test_a_short_paragraph_linking_to_another_site_is_the_articles_own():
     body = ps(*PARAS) + ("<p><a href='https://jdih.binjaikota.go.id/perwal-12-2025.pdf'>Perwal Nomor 12 Tahun 2025"
                          "</a></p>")
     assert "Perwal Nomor 12 Tahun 2025" in extract(page(body), "https://x.id/a-b-c/").text
+
+
+def test_lines_an_article_itself_repeats_stay_but_a_body_printed_twice_goes():
+    items = ["Pasal 28:", "Setiap warga berhak atas pelayanan publik yang cepat dan mudah di kantor kelurahan."]
+    body = ps(PARAS[0], *items, PARAS[1], *items, PARAS[2])
+    assert extract(page(body), "https://x.id/a-b-c/").text.count("Pasal 28:") == 2
+    assert extract(page(ps(*PARAS, PARAS[2], *PARAS)), "https://x.id/a-b-c/").text.count(PARAS[0]) == 1
+
+
+def test_a_comment_inside_a_paragraph_does_not_split_it():
+    body = ps(PARAS[0].replace("apel gabungan", "apel <!-- iklan --> gabungan"), PARAS[1], PARAS[2])
+    assert extract(page(body), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
