@@ -100,12 +100,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def warta_server(data: Path, seeds: Path | None = None):
-    """`warta serve` in a subprocess (waitress, as in production) on a free port; yields its base URL."""
+def warta_server(data: Path, seeds: Path | None = None, args: tuple[str, ...] = (), procs: list | None = None):
+    """`warta serve` in a subprocess (as in production: gunicorn workers, one per core) on a free port;
+    yields its base URL (and appends the process to procs when given)."""
     port = free_port()
     cmd = [sys.executable, "-m", "warta", "--data", str(data), "serve", "--port", str(port),
-           *(["--seeds", str(seeds)] if seeds else [])]
+           *(["--seeds", str(seeds)] if seeds else []), *args]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if procs is not None:
+        procs.append(proc)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -150,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", "serve search in the browser and as JSON (read-only)", _serve)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
-    p.add_argument("--threads", type=_positive, default=8, help="worker threads (default 8)")
+    p.add_argument("--threads", type=_positive, default=8, help="threads per worker process (default 8)")
+    p.add_argument("--workers", type=_positive, default=None,
+                   help="worker processes behind the port (gunicorn; default: the number of cores, %(prog)s "
+                        "uses waitress in one process for 1)")
 
     p = command("schedule", "crawl every outlet on its schedule and keep the index fresh, until stopped", _schedule)
     p.add_argument("--once", action="store_true", help="crawl every outlet that is due once, update the index, exit")
@@ -237,10 +240,11 @@ def format_result(result) -> str:
 
 def _serve(args: argparse.Namespace) -> int:
     from search_web import ConfigError
-    from search_web.serve import make_server
+    from search_web.serve import default_workers, make_server
 
+    workers = args.workers or default_workers()
     try:
-        server = make_server(args.data, getattr(args, "seeds", None), args.host, args.port, args.threads)
+        server = make_server(args.data, getattr(args, "seeds", None), args.host, args.port, args.threads, workers)
     except ConfigError as exc:
         print(f"warta serve: {exc}", file=sys.stderr)
         return 2
@@ -248,8 +252,8 @@ def _serve(args: argparse.Namespace) -> int:
         reason = getattr(exc, "strerror", None) or str(exc)
         print(f"warta serve: cannot listen on {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 2
-    print(f"warta: serving search on http://{args.host}:{args.port}/ (data {args.data}); Ctrl-C to stop",
-          flush=True)
+    print(f"warta: serving search on http://{args.host}:{args.port}/ (data {args.data}, {workers} worker"
+          f"{'s' if workers > 1 else ''}); Ctrl-C to stop", flush=True)
     server.run()
     return 0
 
