@@ -56,18 +56,38 @@ LABEL = re.compile(
     r"diberdayakan oleh blogger|berita terkait|artikel terkait|berita pilihan|berita lainnya|terpopuler|"
     r"baca selengkapnya|bagikan(?: artikel)?:?|share(?: this)?:?|editor'?s? pick|lihat juga|baca juga|"
     r"simak juga|kirimkan ini lewat email|blogthis!|berbagi ke (?:twitter|facebook|pinterest)|"
-    r"(?:calendar_month|visibility|comment)\b.*|\d+\s*(?:kali dibaca|views?|komentar|comments?|dilihat)|"
+    r"(?:calendar_month|visibility|comment)\b.*|\d[\d.,]*\s*(?:kali dibaca|dibaca|views?|komentar|comments?|dilihat)|"
+    # photo galleries: counters and their buttons
+    r"(?:image|foto|gambar|slide)\s+\d+\s+(?:of|dari)\s*/?\s*\d+|\d+\s*/\s*\d+|caption|close|tutup|"
+    r"back to gallery|kembali ke galeri|lihat galeri|view gallery|"
     r"dibaca\s*:?\s*\d+(?:\s*kali)?|posting lama|posting lebih baru|beranda|langganan:.*|"
     r"(?:copyright|hak cipta)\b.*|©.*)\W*$",
     re.IGNORECASE)
+# Lines that are page furniture whatever container they sit in (issue 14): share bars, tag lines, syndication
+# and follow-us notes, author boxes, and byline-and-meta lines with a date or a view count.
+FURNITURE_LINE = re.compile(
+    r"^\W*(?:"
+    r"(?:(?:facebook|twitter|whatsapp|telegram|linkedin|pinterest|line|e-?mail|copy link|salin tautan|"
+    r"share|bagikan|tweet|x)\W*){2,}$|"
+    r"(?:tags?|label|labels|topik|kata kunci|keywords?|topics?)\s*:.*|"
+    r"artikel ini telah (?:tayang|terbit|dimuat)\b.*|"
+    r"(?:simak|ikuti|dapatkan|baca) (?:berita|artikel|update|informasi)\b.{0,80}\b(?:google news|whatsapp|"
+    r"telegram|channel|saluran)\b.*|"
+    r"(?:jurnalis|wartawan|kontributor|penulis)\b.{0,120}\b(?:untuk wilayah|bertugas di|meliput wilayah)\b.*|"
+    r"(?:oleh|by|penulis|reporter|pewarta|editor)\s*:?\s+(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})"
+    r"[\s|,/–—-]{0,6}.{0,30}?(?:\b\d{1,2}\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|"
+    r"\bwib\b|\bwita\b|\bwit\b|\bdibaca\b|\bviews?\b).*"
+    r")$", re.IGNORECASE)
+FURNITURE_WORDS = 40  # longer than this, a line is the article's own words whatever it starts with
 # Inline cross-links inside or between paragraphs: "Baca Juga: <title>", "LIHAT JUGA <title>".
 READ_ALSO = re.compile(
     r"^\W*(?:baca|lihat|simak|cek)\s+(?:juga|pula)\b|^\W*baca\s*:|^\W*(?:berita|artikel) terkait\s*:", re.IGNORECASE)
 READ_ALSO_INLINE = re.compile(r"\s*\b(?:baca|lihat|simak)\s+juga\s*:.*$", re.IGNORECASE)
 # Byline and credit lines that close (or open) a body.
 CREDIT = re.compile(
-    r"^\W*(?:(?P<role>reporter|wartawan|penulis|editor|redaktur|pewarta|laporan|teks|foto|sumber|source|"
-    r"kontributor|liputan|editing)\s*[:|/-]?\s+(?P<name>[^\n]{2,60}?)|\((?P<code>[a-z0-9/]{1,8})\))\W*$",
+    r"^\W*(?:(?P<role>reporter|wartawan|penulis|editor|redaktur|pewarta|laporan|teks|foto|photo|image|gambar|"
+    r"ilustrasi|sumber|source|kontributor|liputan|editing|oleh|by)\s*[:|/-]?\s+(?P<name>[^\n]{2,60}?)|"
+    r"\((?P<code>[a-z0-9/]{1,8})\))\W*$",
     re.IGNORECASE)
 
 
@@ -180,6 +200,8 @@ def is_boilerplate(paragraph: str) -> bool:
         return True
     if len(text) <= 120 and LABEL.match(text):
         return True
+    if len(text.split()) <= FURNITURE_WORDS and FURNITURE_LINE.match(text):
+        return True
     return bool(READ_ALSO.match(text)) and len(text.split()) <= 30
 
 
@@ -198,7 +220,12 @@ def credit(paragraph: str) -> tuple[str, str] | None:
         return None
     if match.group("code"):
         return "code", match.group("code")
-    return match.group("role").lower(), match.group("name").strip(" .,;")
+    role = match.group("role").lower()
+    return _ROLES.get(role, role), match.group("name").strip(" .,;")
+
+
+_ROLES = {"oleh": "author", "by": "author", "penulis": "author", "photo": "foto", "image": "foto", "gambar": "foto",
+          "ilustrasi": "foto"}
 
 
 @lru_cache(maxsize=256)
