@@ -26,7 +26,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler import boilerplate, dates, metadata
+from crawler import boilerplate, dates, metadata, places
 from crawler.language import is_indonesian
 from crawler.urls import NOT_ARTICLE
 from indexer.records import Article
@@ -144,7 +144,8 @@ def _long_block_words(tree: etree._Element) -> int:
     return boilerplate.article_block(tree)[1]
 
 
-def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, language_gate: bool = True) -> Article:
+def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, language_gate: bool = True,
+            fetched: datetime | None = None) -> Article:
     """Extract one article or raise Rejected with the reason (language_gate=False: any language passes, for
     scoring the body on foreign evaluation sets).
 
@@ -153,7 +154,7 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, langua
     is Rejected("extract-error").
     """
     try:
-        return _extract(html, url, outlet, language_gate)
+        return _extract(html, url, outlet, language_gate, fetched)
     except Rejected:
         raise
     except Exception as exc:  # noqa: BLE001 (the contract: never a traceback out of extraction)
@@ -172,7 +173,8 @@ def _error(part: str, url: str, exc: BaseException) -> None:
     log.warning("extract-error in %s for %s: %s: %s", part, url, type(exc).__name__, exc)
 
 
-def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: bool) -> Article:
+def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: bool,
+             fetched: datetime | None = None) -> Article:
     if not html or not (html.strip() if isinstance(html, str) else html.strip()):
         raise Rejected("empty")
     tree = parse(html)
@@ -208,14 +210,20 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
         raise Rejected("not-indonesian")
     author = meta.author or credits.get("reporter") or credits.get("author") or credits.get("editor", "")
     try:
-        published = _published(meta, url, paragraphs)
+        published = _published(meta, url, paragraphs, fetched)
     except Exception as exc:  # noqa: BLE001
         _error("date", url, exc)
         published = None
+    try:
+        found = places.tag(title, "\n".join(paragraphs))
+        regions, actors = tuple(found.region_names()), tuple(found.actors)
+    except Exception as exc:  # noqa: BLE001
+        _error("places", url, exc)
+        regions, actors = (), ()
     return Article(url=url, outlet=outlet.id if outlet else "", title=title, text=text,
                    published=published, modified=meta.modified, author=author,
-                   language="id", regions=outlet.regions if outlet else (), image=meta.image,
-                   tags=tuple(meta.tags))
+                   language="id", regions=regions, image=meta.image, tags=tuple(meta.tags),
+                   outlet_regions=outlet.regions if outlet else (), actors=actors)
 
 
 def _fallback_meta(tree: etree._Element, url: str) -> metadata.PageMeta:
@@ -394,17 +402,27 @@ def _drop_repeated_runs(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _published(meta: metadata.PageMeta, url: str, paragraphs: list[str]) -> datetime | None:
-    """Declared date first; then the theme's date line, the URL, and the dateline of the first paragraphs."""
+def _published(meta: metadata.PageMeta, url: str, paragraphs: list[str],
+               fetched: datetime | None = None) -> datetime | None:
+    """The article's own date, in this order: declared (article:published_time, JSON-LD datePublished, ...),
+    the date line beside the headline (relative times against the fetch time), the dateline of the first
+    paragraph ("BINJAI, Senin (3/11/2025) -"), a date in the URL; else none rather than a guess. A date line
+    that disagrees with a full /yyyy/mm/dd/ URL loses to the URL, which the CMS wrote at publication."""
     if meta.published:
         return meta.published
-    written = dates.parse_indonesian(meta.meta_line) if meta.meta_line else None
+    line = meta.meta_line
+    written = (dates.parse_indonesian(line) or dates.parse_relative(line, fetched)) if line else None
     from_url = dates.from_url(url)
-    if written and (not from_url or written.date() == from_url.date() or from_url.day == 1):
+    full_url = bool(from_url and dates.URL_DATE.search(url).group(3))
+    if written and (not full_url or written.date() == from_url.date()):
         return written
-    if from_url:
+    if full_url:
         return from_url
-    return dates.parse_indonesian(" ".join(paragraphs))
+    for p in paragraphs[:2]:
+        dateline = dates.parse_indonesian(p[:160])
+        if dateline:
+            return dateline
+    return from_url
 
 
 def _norm(text: str) -> str:

@@ -18,9 +18,11 @@ class Article:
     modified: datetime | None = None
     author: str = ""
     language: str = "id"
-    regions: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # the regions the article is about (official names, with their provinces)
     image: str = ""
     tags: tuple[str, ...] = ()
+    outlet_regions: tuple[str, ...] = ()  # the outlet's coverage, from the registry
+    actors: tuple[str, ...] = ()  # government bodies named: "Pemerintah Kota Binjai", "DPRD Kota Medan"
 
 
 @dataclass

@@ -20,7 +20,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.records import Article
 from indexer.stories import Grouper
 
-SCHEMA_VERSION = 2  # bump when fields or analysis code change meaning
+SCHEMA_VERSION = 3  # bump when fields or analysis code change meaning
 
 
 def article_id(url: str) -> str:
@@ -39,7 +39,9 @@ def build_schema(lexicon: Lexicon | None = None) -> Schema:
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
         author=TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), stored=True),
-        regions=KEYWORD(stored=True, commas=True, scorable=False),
+        regions=KEYWORD(stored=True, commas=True, scorable=False),  # what the article is about
+        outlet_regions=STORED(),  # the outlet's coverage
+        actors=KEYWORD(stored=True, commas=True, scorable=False),
         published=DATETIME(stored=True, sortable=True),
         year=ID(),
         story=ID(stored=True, sortable=True),  # the story (syndicated copies of one release) it belongs to
@@ -66,14 +68,25 @@ class IndexedArticle:
     regions: tuple[str, ...]
     published: datetime | None
     story: str = ""  # the id of the story's first indexed article; its own id when it has no copies
+    actors: tuple[str, ...] = ()
+    outlet_regions: tuple[str, ...] = ()
 
     @classmethod
     def from_stored(cls, fields: dict) -> IndexedArticle:
         return cls(id=fields["id"], url=fields["url"], outlet=fields["outlet"],
                    outlet_name=fields.get("outlet_name") or fields["outlet"], title=fields.get("title", ""),
                    body=fields.get("body", ""), author=fields.get("author", ""),
-                   regions=tuple(r for r in fields.get("regions", "").split(",") if r),
-                   published=fields.get("published"), story=fields.get("story") or fields["id"])
+                   regions=_listed(fields.get("regions", "")),
+                   published=fields.get("published"), story=fields.get("story") or fields["id"],
+                   actors=_listed(fields.get("actors", "")), outlet_regions=_listed(fields.get("outlet_regions", "")))
+
+
+def _listed(stored: str) -> tuple[str, ...]:
+    return tuple(v for v in stored.split(",") if v)
+
+
+def _joined(values: tuple[str, ...]) -> str:
+    return ",".join(v.replace(",", " ") for v in values)
 
 
 INDEXED_YEARS = range(1970, 2200)  # dates the index's arithmetic can carry; the crawler keeps tighter bounds
@@ -98,7 +111,8 @@ def document(article: Article, digest: str, outlet_name: str = "", grouper: Grou
     published = indexed_time(article.published)
     doc = dict(id=article_id(article.url), url=article.url, hash=digest, outlet=article.outlet,
                outlet_name=outlet_name or article.outlet, title=article.title, body=article.text,
-               author=article.author, regions=",".join(r.replace(",", " ") for r in article.regions))
+               author=article.author, regions=_joined(article.regions), actors=_joined(article.actors),
+               outlet_regions=_joined(article.outlet_regions))
     if published:
         doc.update(published=published, year=str(article.published.year))  # the year as the outlet dated it
     if grouper is not None:

@@ -45,7 +45,7 @@ SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 50
 MAX_COPIES = 20  # copies listed under a hit; a release carried by more outlets lists the first 20
 MAX_DEPTH = 1000  # page * per_page: deeper pages cost a full sort for results nobody reads
-FACETS = ("outlet", "region", "year")
+FACETS = ("outlet", "region", "actor", "year")
 
 
 class SearchError(ValueError):
@@ -56,12 +56,13 @@ class SearchError(ValueError):
 class SearchRequest:
     query: str
     outlets: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # a province matches its kabupaten/kota too (articles carry both)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    actors: tuple[str, ...] = ()  # government bodies: "Pemerintah Kota Binjai", "DPRD Kota Medan"
     collapse: bool = True  # one hit per story (syndicated copies of one release), its copies listed under it
 
     def check(self) -> None:
@@ -151,7 +152,7 @@ class Catalog:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.masks: dict[str, dict[str, np.ndarray]] = {}
         self.labels: dict[str, dict[str, tuple[str, str]]] = {}  # facet -> lowercase value -> (value, label)
-        for facet, fieldname in (("outlet", "outlet"), ("region", "regions"), ("year", "year")):
+        for facet, fieldname in (("outlet", "outlet"), ("region", "regions"), ("actor", "actors"), ("year", "year")):
             self.masks[facet], self.labels[facet] = {}, {}
             for value in reader.field_terms(fieldname):
                 ids = self.postings.ids(fieldname, value)
@@ -368,7 +369,7 @@ class Searcher:
     def _filters(self, request: SearchRequest, catalog: Catalog) -> dict[str, np.ndarray]:
         """Boolean masks by docnum, one per kind of filter asked for."""
         out = {}
-        for facet, values in (("outlet", request.outlets), ("region", request.regions)):
+        for facet, values in (("outlet", request.outlets), ("region", request.regions), ("actor", request.actors)):
             if values:
                 masks = [catalog.masks[facet].get(v.lower()) for v in values]
                 out[facet] = np.logical_or.reduce([m for m in masks if m is not None] or [~catalog.live])

@@ -32,7 +32,8 @@ def _iso(published: datetime | None) -> str | None:
 def _summary(article: IndexedArticle) -> dict:
     return {"id": article.id, "url": article.url, "title": article.title, "outlet": article.outlet,
             "outlet_name": article.outlet_name, "published": _iso(article.published),
-            "regions": list(article.regions)}
+            "regions": list(article.regions), "actors": list(article.actors),
+            "outlet_regions": list(article.outlet_regions)}
 
 
 def hit_json(hit: Hit) -> dict:
@@ -58,7 +59,7 @@ def result_json(result: SearchResult) -> dict:
                    for name, counts in result.facets.items()},
         "suggestion": result.suggestion,
         "sort": r.sort,
-        "filters": {"outlet": list(r.outlets), "region": list(r.regions),
+        "filters": {"outlet": list(r.outlets), "region": list(r.regions), "actor": list(r.actors),
                     "from": r.date_from.isoformat() if r.date_from else None,
                     "to": r.date_to.isoformat() if r.date_to else None},
         "fallback": result.fallback,

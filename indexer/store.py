@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS articles (
     regions      TEXT NOT NULL DEFAULT '[]',
     image        TEXT NOT NULL DEFAULT '',
     tags         TEXT NOT NULL DEFAULT '[]',
+    outlet_regions TEXT NOT NULL DEFAULT '[]',
+    actors       TEXT NOT NULL DEFAULT '[]',
     html         BLOB,
     content_hash TEXT NOT NULL,
     fetched_at   TEXT NOT NULL,
@@ -72,7 +74,10 @@ CREATE INDEX IF NOT EXISTS crawl_runs_outlet ON crawl_runs(outlet, started);
 
 
 # Everything _article() reads, without the raw HTML blob.
-ARTICLE_COLUMNS = "url, outlet, title, text, published, modified, author, language, regions, image, tags"
+ARTICLE_COLUMNS = ("url, outlet, title, text, published, modified, author, language, regions, image, tags, "
+                   "outlet_regions, actors")
+# Columns added after the first stores were written: (name, declaration), added to older stores on open.
+ADDED_COLUMNS = (("outlet_regions", "TEXT NOT NULL DEFAULT '[]'"), ("actors", "TEXT NOT NULL DEFAULT '[]'"))
 
 
 def _now() -> str:
@@ -89,7 +94,8 @@ def _dt(text: str | None) -> datetime | None:
 
 def content_hash(article: Article) -> str:
     """What counts as a change: the extracted fields a reader sees, not the page around them."""
-    key = "\x1f".join((article.title, article.text, _iso(article.published) or "", article.author))
+    key = "\x1f".join((article.title, article.text, _iso(article.published) or "", article.author,
+                       "|".join(article.regions), "|".join(article.actors)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -113,11 +119,20 @@ class Store:
                     self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
+                self._add_columns()
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == attempts - 1:
                     raise
                 time.sleep(0.05)
+
+    def _add_columns(self) -> None:
+        """Bring a store written by an older warta up to this schema (new columns get their defaults)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        with self.db:
+            for name, declaration in ADDED_COLUMNS:
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {declaration}")
 
     def close(self) -> None:
         self.db.close()
@@ -142,18 +157,20 @@ class Store:
             fetched = now if html is not None else None  # re-extraction from the kept HTML fetches nothing
             values = (article.outlet, article.title, article.text, _iso(article.published), _iso(article.modified),
                       article.author, article.language, json.dumps(list(article.regions), ensure_ascii=False),
-                      article.image, json.dumps(list(article.tags), ensure_ascii=False), blob, digest, fetched)
+                      article.image, json.dumps(list(article.tags), ensure_ascii=False),
+                      json.dumps(list(article.outlet_regions), ensure_ascii=False),
+                      json.dumps(list(article.actors), ensure_ascii=False), blob, digest, fetched)
             if row:
                 self.db.execute(
                     "UPDATE articles SET outlet=?, title=?, text=?, published=?, modified=?, author=?, language=?, "
-                    "regions=?, image=?, tags=?, html=COALESCE(?, html), content_hash=?, "
+                    "regions=?, image=?, tags=?, outlet_regions=?, actors=?, html=COALESCE(?, html), content_hash=?, "
                     "fetched_at=COALESCE(?, fetched_at), "
                     "updated_at=? WHERE url=?", (*values, now, article.url))
                 return "updated"
             self.db.execute(
                 "INSERT INTO articles (outlet, title, text, published, modified, author, language, regions, image, "
-                "tags, html, content_hash, fetched_at, url, first_seen, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values[:-1], now, article.url, now, now))
+                "tags, outlet_regions, actors, html, content_hash, fetched_at, url, first_seen, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values[:-1], now, article.url, now, now))
             self.db.execute("DELETE FROM rejects WHERE url = ?", (article.url,))
             return "new"
 
@@ -308,4 +325,5 @@ def _article(row: sqlite3.Row) -> Article:
     return Article(url=row["url"], outlet=row["outlet"], title=row["title"], text=row["text"],
                    published=_dt(row["published"]), modified=_dt(row["modified"]), author=row["author"],
                    language=row["language"], regions=tuple(json.loads(row["regions"])), image=row["image"],
-                   tags=tuple(json.loads(row["tags"])))
+                   tags=tuple(json.loads(row["tags"])), outlet_regions=tuple(json.loads(row["outlet_regions"])),
+                   actors=tuple(json.loads(row["actors"])))

@@ -69,6 +69,7 @@ def search_request(args: MultiDict) -> SearchRequest:
         query=(args.get("q") or "").strip(),
         outlets=_many(args, "outlet"),
         regions=_many(args, "region"),
+        actors=_many(args, "actor"),
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
         sort=sort,
@@ -92,6 +93,7 @@ def _bool(args: MultiDict, name: str, default: bool) -> bool:
 def to_args(request: SearchRequest, **changes) -> dict:
     """The query-string parameters of a request, with changes; defaults are left out to keep URLs short."""
     values = {"q": request.query, "outlet": list(request.outlets), "region": list(request.regions),
+              "actor": list(request.actors),
               "from": request.date_from.isoformat() if request.date_from else None,
               "to": request.date_to.isoformat() if request.date_to else None,
               "sort": None if request.sort == "relevance" else request.sort,

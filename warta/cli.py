@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", metavar="QUERY", help='words, "phrases", -exclusions, OR, title:word')
     p.add_argument("--outlet", action="append", metavar="ID", help="only this outlet (repeatable)")
     p.add_argument("--region", action="append", metavar="R", help="only this region (repeatable)")
+    p.add_argument("--actor", action="append", metavar="BODY",
+                   help="only articles naming this government body, e.g. 'Pemerintah Kota Binjai' (repeatable)")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="published on or after")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="published on or before")
     p.add_argument("--sort", default="relevance", help="relevance (default), newest or oldest")
@@ -197,6 +199,7 @@ def _search(args: argparse.Namespace) -> int:
     try:
         request = SearchRequest(
             query=args.query, outlets=tuple(args.outlet or ()), regions=tuple(args.region or ()),
+            actors=tuple(args.actor or ()),
             date_from=parse_date(args.date_from or "", "--from"), date_to=parse_date(args.date_to or "", "--to"),
             sort=args.sort, page=args.page, per_page=args.per_page, collapse=args.collapse)
         result = Searcher(index_path(args.data)).search(request)

@@ -207,3 +207,15 @@ def test_a_damaged_store_makes_status_a_503_not_a_500(tmp_path, search_data, ope
         conforms(openapi, "Error", body)
         page = fetch(base + "/status")
         assert page.status == 503 and security_headers_present(page.headers)
+
+
+def test_the_actor_facet_and_filter(web, openapi):
+    status, body = get(web, "/api/search", q="layanan OR puskesmas", actor="Pemerintah Kota Pematangsiantar")
+    assert status == 200
+    conforms(openapi, "SearchResult", body)
+    assert body["hits"] and all("Pemerintah Kota Pematangsiantar" in h["actors"] for h in body["hits"])
+    assert body["filters"]["actor"] == ["Pemerintah Kota Pematangsiantar"]
+    assert {"value": "Pemerintah Kota Pematangsiantar"}.items() <= next(
+        c for c in body["facets"]["actor"] if c["value"] == "Pemerintah Kota Pematangsiantar").items()
+    page = fetch(f"{web}/?q=puskesmas")
+    assert page.status == 200 and "<h3>Lembaga</h3>" in page.text
