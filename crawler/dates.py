@@ -92,3 +92,26 @@ def _from_match(match: re.Match) -> datetime | None:
         return datetime(int(match.group("y")), month, int(match.group("d")), hour, minute, tzinfo=zone)
     except ValueError:
         return None
+
+
+_RELATIVE = re.compile(r"\b(?P<n>\d+|se)\s*(?P<unit>detik|menit|jam|hari|minggu|pekan|bulan)\s+(?:yang\s+)?lalu\b|"
+                       r"\b(?P<word>kemarin|hari ini|baru saja)\b", re.IGNORECASE)
+_UNIT = {"detik": timedelta(seconds=1), "menit": timedelta(minutes=1), "jam": timedelta(hours=1),
+         "hari": timedelta(days=1), "minggu": timedelta(weeks=1), "pekan": timedelta(weeks=1),
+         "bulan": timedelta(days=30)}
+
+
+def parse_relative(text: str, now: datetime | None = None) -> datetime | None:
+    """A relative time ("2 jam yang lalu", "30 menit lalu", "kemarin", "hari ini") against now (the fetch time,
+    in WIB); None when the text has none."""
+    match = _RELATIVE.search(text)
+    if not match:
+        return None
+    now = (now or datetime.now(WIB)).astimezone(WIB)
+    word = (match.group("word") or "").lower()
+    if word == "kemarin":
+        return now - timedelta(days=1)
+    if word:
+        return now
+    n = 1 if match.group("n").lower() == "se" else int(match.group("n"))
+    return now - n * _UNIT[match.group("unit").lower()]

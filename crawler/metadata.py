@@ -75,7 +75,7 @@ def read(tree: etree._Element) -> PageMeta:
     if not tags and ld.get("keywords"):
         tags = _keywords(ld["keywords"])
     meta.tags = list(dict.fromkeys(t.strip() for t in tags if isinstance(t, str) and t.strip()))
-    meta.meta_line = _date_line(tree)
+    meta.meta_line = _date_line(tree, h1[0] if h1 else _heading_in_title(tree, title_tag))
     return meta
 
 
@@ -92,21 +92,69 @@ def _keywords(value) -> list[str]:
 
 def _headline_in_title(tree: etree._Element, title_tag: str) -> str:
     """The page heading that the <title> repeats: the headline, whatever class the theme gave it."""
+    el = _heading_in_title(tree, title_tag)
+    return " ".join(el.text_content().split()) if el is not None else ""
+
+
+def _heading_in_title(tree: etree._Element, title_tag: str) -> etree._Element | None:
     low = title_tag.lower()
     for el in tree.xpath("//body//h1 | //body//h2 | //body//h3"):
         text = " ".join(el.text_content().split())
         if len(text.split()) >= 3 and text.lower() in low:
-            return text
+            return el
+    return None
+
+
+# Containers of other articles (and their dates): never where the article's own date is read.
+_OTHER_ARTICLES = re.compile(r"related|terkait|terkini|terbaru|populer|popular|sidebar|footer|recent|"
+                             r"lainnya|trending|rekomendasi|most-?read|indeks|latest", re.IGNORECASE)
+_LIST_TAGS = frozenset({"aside", "nav", "footer", "li", "ul", "ol", "header"})
+
+
+def _among_other_articles(el: etree._Element, stop: etree._Element | None = None) -> bool:
+    for a in [el, *el.iterancestors()]:
+        if a is stop:
+            return False
+        if a.tag in _LIST_TAGS and a is not el or _OTHER_ARTICLES.search(f"{a.get('class', '')} {a.get('id', '')}"):
+            return True
+    return False
+
+
+def _is_date_line(el: etree._Element) -> str:
+    text = " ".join(el.text_content().split())
+    if 6 <= len(text) <= 200 and (dates.parse_indonesian(text) or dates.parse_relative(text)):
+        return text
     return ""
 
 
-def _date_line(tree: etree._Element) -> str:
-    """The short line near the headline where the theme prints the date (and often the author)."""
+def _date_line(tree: etree._Element, headline: etree._Element | None = None) -> str:
+    """The article's own date line: the short element beside the headline where the theme prints the date
+    (and often the author), looked for in the headline's parent, then its grandparent and so on up to four
+    levels, dated elements first; never one inside a list of other articles (sidebar, related, "Berita
+    Terkini", footer). A page without a headline falls back to the first dated element outside such lists."""
+    heads = [headline] if headline is not None else tree.xpath("//body//h1")
+    if heads:
+        h1 = heads[0]
+        seen = set(h1.iter())
+        level = h1
+        for _ in range(4):
+            level = level.getparent()
+            if level is None or level.tag == "body":
+                break
+            found = [el for el in level.iter(etree.Element)
+                     if el not in seen and el.tag not in ("script", "style") and len(el) <= 8]
+            seen.update(found)
+            for wanted in (lambda el: el.tag == "time" or _DATE_CLASS.search((el.get("class") or "").lower()),
+                           lambda el: len(el) == 0):  # then any short leaf text beside the headline
+                for el in found:
+                    if wanted(el) and not _among_other_articles(el, level):
+                        text = _is_date_line(el)
+                        if text:
+                            return text
     for el in tree.xpath("//body//*[not(self::script)][@class]"):
-        cls = el.get("class", "").lower()
-        if _DATE_CLASS.search(cls):
-            text = " ".join(el.text_content().split())
-            if 6 <= len(text) <= 200 and dates.parse_indonesian(text):
+        if _DATE_CLASS.search(el.get("class", "").lower()) and not _among_other_articles(el):
+            text = _is_date_line(el)
+            if text:
                 return text
     return ""
 
