@@ -188,7 +188,7 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
     except Exception as exc:  # noqa: BLE001
         _error("metadata", url, exc)
         meta = _fallback_meta(tree, url)
-    site_names = [meta.site_name] + ([outlet.name, outlet.host] if outlet else [])
+    site_names = [meta.site_name, urlsplit(url).hostname or ""] + ([outlet.name, outlet.host] if outlet else [])
     title = metadata.clean_title(meta.title, site_names)
     if not title:
         raise Rejected("no-title")

@@ -160,29 +160,56 @@ def _date_line(tree: etree._Element, headline: etree._Element | None = None) -> 
 
 
 def clean_title(title: str, site_names: list[str]) -> str:
-    """The headline without the site's name around it (` - tri3news.com`, ` | Waspada Online`, `Blog: ...`)."""
+    """The headline without the site's name around it (` - Kompas.com`, ` | Republika Online`,
+    `Tribun-Medan.com - `, ` - Humaniora di Nasional JPNN.com`, `Blog: ...`).
+
+    site_names are og:site_name, the outlet's name and host, and the page's host: a segment is the site's
+    when it is one of those names, contains one, is a domain or ends with one, or (a suffix of six words at
+    most, a prefix of three) holds the host's own name ("republika", "detik"). What is left keeps three words.
+    """
     title = " ".join(title.split())
     names = {n.lower().strip() for n in site_names if n and n.strip()}
-    for _ in range(2):
+    labels = {_host_label(n) for n in names if "." in n} - {""}
+    for _ in range(3):
         parts = TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             break
         head, tail = title[: title.rfind(parts[-1])].rstrip(" -–—|•:»"), parts[-1]
         first, rest = parts[0], title[len(parts[0]):].lstrip(" -–—|•:»")
-        if _is_site(tail, names):
+        if _is_site(tail, names, labels, 6) and len(head.split()) >= 3:
             title = head
-        elif _is_site(first, names):
+        elif _is_site(first, names, labels, 3) and len(rest.split()) >= 3:
             title = rest
         else:
             break
     return title.strip()
 
 
-def _is_site(part: str, names: set[str]) -> bool:
+_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|co\.id|id|net|org|go\.id|news|info|tv)")
+_TLDS = frozenset({"www", "com", "co", "id", "go", "net", "org", "news", "info", "tv", "ac", "or", "sch", "web",
+                   "blogspot", "my"})
+
+
+def _host_label(name: str) -> str:
+    """The site's own name in a host: news.detik.com -> detik, www.republika.co.id -> republika."""
+    host = name.split("//")[-1].split("/")[0].lower()
+    labels = [label for label in host.split(".") if label and label not in _TLDS]
+    return labels[-1] if labels else ""
+
+
+def _is_site(part: str, names: set[str], labels: set[str] = frozenset(), max_words: int = 6) -> bool:
     low = part.lower().strip()
     if low in names or any(low == n.split("//")[-1].removeprefix("www.") for n in names):
         return True
-    return bool(re.fullmatch(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|co\.id|id|net|org|go\.id|news)", low))
+    words = low.split()
+    if not words or len(words) > 8:
+        return False
+    if _DOMAIN.fullmatch(low) or (len(words) <= max_words and _DOMAIN.fullmatch(words[-1])):
+        return True
+    if any(len(n) >= 6 and n in low for n in names):  # "Portal Resmi Pemerintah Kota Binjai"
+        return True
+    return len(words) <= max_words and any(w.startswith(label) for w in words for label in labels
+                                           if len(label) >= 4)
 
 
 class _Props(dict):

@@ -31,6 +31,19 @@ def ps(*texts: str) -> str:
     ("Pemko Binjai Raih Predikat Baik | Waspada Online", ["Waspada Online"], "Pemko Binjai Raih Predikat Baik"),
     ("Siantar Terkini: Dinkes Gelar Vaksinasi", ["Siantar Terkini"], "Dinkes Gelar Vaksinasi"),
     ("Tanya Jawab: Apa Itu SPBE? - Mimbar Umum", ["Mimbar Umum"], "Tanya Jawab: Apa Itu SPBE?"),
+    # issue 14: the outlet's name from og:site_name, the outlet and the page's host
+    ("Menhub Bocorkan Penyebab Harga Tiket - Kompas.com", ["money.kompas.com"], "Menhub Bocorkan Penyebab Harga Tiket"),
+    ("Pemko Binjai Raih Predikat | Republika Online", ["republika.co.id"], "Pemko Binjai Raih Predikat"),
+    ("Tribun-Medan.com - Wali Kota Medan Tinjau Banjir", ["medan.tribunnews.com"], "Wali Kota Medan Tinjau Banjir"),
+    ("Kamrussamad: PPKM Darurat Dihentikan - Humaniora di Nasional JPNN.com", ["www.jpnn.com"],
+     "Kamrussamad: PPKM Darurat Dihentikan"),
+    ("Wali Kota Tinjau Banjir | Portal Resmi Pemerintah Kota Binjai", ["Pemerintah Kota Binjai"],
+     "Wali Kota Tinjau Banjir"),
+    ("Wali Kota Tinjau Banjir - detikNews", ["news.detik.com"], "Wali Kota Tinjau Banjir"),
+    # a headline that starts with the outlet's name, or a label that is no site, stays
+    ("Republika Gelar Lomba Menulis untuk Pelajar | Berita Hari Ini", ["republika.co.id"],
+     "Republika Gelar Lomba Menulis untuk Pelajar | Berita Hari Ini"),
+    ("Berita Terkini: Wali Kota Tinjau Banjir", ["x.go.id"], "Berita Terkini: Wali Kota Tinjau Banjir"),
 ])
 def test_titles_lose_the_site_name(raw, names, expected):
     assert clean_title(raw, names) == expected
