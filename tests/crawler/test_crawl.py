@@ -77,7 +77,7 @@ def test_stored_articles_carry_their_true_text_and_title(crawled):
             assert common >= 0.98 * sum(words(got.text).values()), (a.site, a.path)
             assert common >= 0.97 * sum(words("\n".join(a.paragraphs)).values()), (a.site, a.path)
             assert got.published == a.published, (a.site, a.path)
-            assert got.outlet == a.site and got.regions == a.regions
+            assert got.outlet == a.site and got.outlet_regions == a.regions
             assert store.raw_html(got.url).lower().count(b"<html") >= 1
 
 

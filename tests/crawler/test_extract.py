@@ -91,7 +91,7 @@ def test_an_outlets_drop_selectors_remove_what_no_generic_rule_knows():
                     drop=(".kotak-promo",))
     assert "promo" in extract(page(body), "https://x.id/a-b-c/").text
     a = extract(page(body), "https://x.id/a-b-c/", outlet)
-    assert a.text == "\n\n".join(PARAS) and a.outlet == "contoh" and "Kota Binjai" in a.regions
+    assert a.text == "\n\n".join(PARAS) and a.outlet == "contoh" and a.outlet_regions == ("Kota Binjai",)
 
 
 def test_blogger_div_and_br_paragraphs_survive():
@@ -314,3 +314,12 @@ def test_photo_credits_are_credits_not_body():
     a = extract(page(ps(PARAS[0], "Foto: ANTARA/Budi", PARAS[1], "Photo: Damian Dovarganes, AP", PARAS[2])),
                 "https://x.id/a-b-c/")
     assert a.text == "\n\n".join(PARAS)
+
+
+def test_regions_and_actors_come_from_the_article_not_the_outlet():
+    outlet = Outlet(id="contoh", name="Contoh", url="https://x.id/", platform="wordpress",
+                    regions=("Kota Medan", "Provinsi Sumatera Utara"))
+    a = extract(page(ps(*PARAS)), "https://x.id/a-b-c/", outlet)
+    assert a.outlet_regions == ("Kota Medan", "Provinsi Sumatera Utara")
+    assert a.regions == ("Kota Binjai", "Provinsi Sumatera Utara")
+    assert a.actors == ("Pemerintah Kota Binjai",)
