@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
@@ -141,7 +142,7 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
             load_stems(live / STEMS_FILE)
         else:  # stems made under another lexicon (its unstemmed words) must not leak into this one
             STEMS.clear()
-        wanted = store.hashes()
+        wanted = _linkable(store.hashes())
         if reason:
             report = _rebuild(root, store, wanted, names or {}, lexicon, progress, procs)
             report.reason = reason
@@ -165,6 +166,18 @@ def _exclusive(root: Path):
             yield
         finally:
             fcntl.lockf(fh, fcntl.LOCK_UN)
+
+
+def _linkable(hashes: dict[str, str]) -> dict[str, str]:
+    """The stored articles whose URL a result may link to: http(s) only.
+
+    The crawler stores nothing else now; an article stored before it checked (a `javascript:` canonical)
+    stays out of search rather than become a link.
+    """
+    kept = {url: digest for url, digest in hashes.items() if urlsplit(url).scheme in ("http", "https")}
+    if len(kept) < len(hashes):
+        log.warning("left out of the index: %d stored articles whose URL is not http(s)", len(hashes) - len(kept))
+    return kept
 
 
 def _indexed(ix: Index) -> dict[str, str]:

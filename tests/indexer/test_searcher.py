@@ -235,3 +235,13 @@ def test_a_lexicon_change_restems_words_the_old_cache_knew(tmp_path):
     report = update(tmp_path / "index", tmp_path / "warta.sqlite3", lexicon=protected)
     assert report.rebuilt
     assert "perbaungan" in set(open_index(tmp_path / "index", protected).reader().field_terms("body"))
+
+
+def test_an_article_stored_under_a_javascript_url_never_becomes_a_link(tmp_path):
+    rng = random.Random(8)
+    with Store(tmp_path / "warta.sqlite3") as store:
+        store.save(replace(article(1, rng), url="javascript://contoh.go.id/%0Aalert(1)"))
+        store.save(article(2, rng))
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    hits = Searcher(tmp_path / "index").search(SearchRequest("berita", collapse=False)).hits
+    assert len(hits) == 1 and hits[0].article.url.startswith("https://contoh.go.id/")
