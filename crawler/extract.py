@@ -273,7 +273,7 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int 
         paragraphs = _blocks(container, urlsplit(url).hostname or "")
         words = sum(len(p.split()) for p in paragraphs)
         if words >= min_words and words >= _SHORTFALL * block_words:
-            return paragraphs
+            return _agreed(paragraphs, container, url)
     boilerplate.drop_furniture(tree, drop)
     boilerplate.drop_teasers(tree)
     boilerplate.drop_read_also(tree)
@@ -281,6 +281,23 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int 
     # the pages extracted before it in the same process; a body printed twice is _tidy's job.
     text = trafilatura.extract(tree, url=url, include_comments=False, with_metadata=False)
     return [p for p in (text or "").split("\n") if p.strip()]
+
+
+_SHORT = 15  # words: a container line this short, not a sentence, is furniture unless trafilatura reads it too
+_SENTENCE = re.compile(r"^\W*\w+(?:\W+\w+){4,}.*[.!?…][\"'”’)]*$")
+
+
+def _agreed(paragraphs: list[str], container: etree._Element, url: str) -> list[str]:
+    """The container's lines, less the short ones that trafilatura, reading the same container, leaves out
+    (captions, credits, datelines, newsletter and gallery widgets no class name marks). Long lines and
+    sentences stay: the container read block by block keeps what trafilatura loses (Blogger's <br> lines)."""
+    if not any(len(p.split()) <= _SHORT for p in paragraphs):
+        return paragraphs
+    text = trafilatura.extract(copy.deepcopy(container), url=url, include_comments=False, with_metadata=False)
+    if not text:
+        return paragraphs
+    theirs = _norm(text)
+    return [p for p in paragraphs if len(p.split()) > _SHORT or _SENTENCE.search(p) or _norm(p) in theirs]
 
 
 def _container(tree: etree._Element) -> etree._Element | None:

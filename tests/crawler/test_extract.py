@@ -323,3 +323,12 @@ def test_regions_and_actors_come_from_the_article_not_the_outlet():
     assert a.outlet_regions == ("Kota Medan", "Provinsi Sumatera Utara")
     assert a.regions == ("Kota Binjai", "Provinsi Sumatera Utara")
     assert a.actors == ("Pemerintah Kota Binjai",)
+
+
+def test_short_container_lines_that_trafilatura_reads_as_furniture_go_but_short_sentences_stay():
+    widget = ("<div class='newsletter-signup'><span>Berita Pilihan Harian</span><button>Daftar</button></div>"
+              "<div class='byline'><span>Rabu, 20 November 2019 09.28 UTC</span></div>")
+    quote = "Kami berharap predikat ini bertahan, katanya."
+    text = extract(page(ps(PARAS[0]) + widget + ps(PARAS[1], quote, PARAS[2])), "https://x.id/a-b-c/").text
+    assert "Berita Pilihan Harian" not in text and "09.28 UTC" not in text
+    assert quote in text
