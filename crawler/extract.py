@@ -270,10 +270,11 @@ def _body(tree: etree._Element, url: str, drop: tuple[str, ...], min_words: int 
         boilerplate.drop_furniture(container, drop)
         boilerplate.drop_teasers(container)
         boilerplate.drop_read_also(container)
-        paragraphs = _blocks(container, urlsplit(url).hostname or "")
+        references: set[str] = set()
+        paragraphs = _blocks(container, urlsplit(url).hostname or "", references)
         words = sum(len(p.split()) for p in paragraphs)
         if words >= min_words and words >= _SHORTFALL * block_words:
-            return _agreed(paragraphs, container, url)
+            return _agreed(paragraphs, container, url, references)
     boilerplate.drop_furniture(tree, drop)
     boilerplate.drop_teasers(tree)
     boilerplate.drop_read_also(tree)
@@ -287,7 +288,7 @@ _SHORT = 15  # words: a container line this short, not a sentence, is furniture 
 _SENTENCE = re.compile(r"^\W*\w+(?:\W+\w+){4,}.*[.!?…][\"'”’)]*$")
 
 
-def _agreed(paragraphs: list[str], container: etree._Element, url: str) -> list[str]:
+def _agreed(paragraphs: list[str], container: etree._Element, url: str, keep: set[str] = frozenset()) -> list[str]:
     """The container's lines, less the short ones that trafilatura, reading the same container, leaves out
     (captions, credits, datelines, newsletter and gallery widgets no class name marks). Long lines and
     sentences stay: the container read block by block keeps what trafilatura loses (Blogger's <br> lines)."""
@@ -297,7 +298,8 @@ def _agreed(paragraphs: list[str], container: etree._Element, url: str) -> list[
     if not text:
         return paragraphs
     theirs = _norm(text)
-    return [p for p in paragraphs if len(p.split()) > _SHORT or _SENTENCE.search(p) or _norm(p) in theirs]
+    return [p for p in paragraphs
+            if len(p.split()) > _SHORT or p in keep or _SENTENCE.search(p) or _norm(p) in theirs]
 
 
 def _container(tree: etree._Element) -> etree._Element | None:
@@ -318,34 +320,38 @@ def _data_table(table: etree._Element) -> bool:
             and not table.xpath(".//img"))
 
 
-def _blocks(root: etree._Element, host: str = "") -> list[str]:
+def _blocks(root: etree._Element, host: str = "", references: set[str] | None = None) -> list[str]:
     """Paragraph texts of root in reading order: a block element or a <br> ends a paragraph, a data table
     gives one line per row. A short paragraph that is all link text pointing within the site (a teaser, a
-    "next article" line, a tag list) is no part of the article; links to other sites are the article's own."""
+    "next article" line, a tag list) is no part of the article; one linking to another site is the article's
+    own (a source, a document), and is added to references when given."""
     out: list[str] = []
-    buf: list[tuple[str, bool]] = []
+    buf: list[tuple[str, int]] = []  # (text, 0 unlinked / 1 linked within the site / 2 linked elsewhere)
 
     def flush() -> None:
         text = " ".join("".join(t for t, _ in buf).split())
         if text:
-            linked = sum(len(_WORDS.findall(t)) for t, in_link in buf if in_link)
             words = len(_WORDS.findall(text))
-            if not (0 < words <= _TEASER_WORDS and linked >= 0.9 * words):
+            inside = sum(len(_WORDS.findall(t)) for t, kind in buf if kind == 1)
+            outside = sum(len(_WORDS.findall(t)) for t, kind in buf if kind == 2)
+            if not (0 < words <= _TEASER_WORDS and inside >= 0.9 * words):
                 out.append(text)
+                if references is not None and 0 < words <= _TEASER_WORDS and outside >= 0.9 * words:
+                    references.add(text)
         buf.clear()
 
-    def walk(el: etree._Element, in_link: bool) -> None:
-        in_link = in_link or (el.tag == "a" and _internal(el.get("href") or "", host))
+    def walk(el: etree._Element, kind: int) -> None:
+        if el.tag == "a" and not kind:
+            kind = 1 if _internal(el.get("href") or "", host) else 2
         if el.text:
-            buf.append((el.text, in_link))
+            buf.append((el.text, kind))
         for child in el:
             if not isinstance(child.tag, str):
                 pass
             elif child.tag == "table" and _data_table(child):
                 flush()
                 for row in child.xpath(".//tr"):
-                    buf.append((" ".join(" ".join(c.text_content().split()) for c in row.xpath("./td | ./th")),
-                                False))
+                    buf.append((" ".join(" ".join(c.text_content().split()) for c in row.xpath("./td | ./th")), 0))
                     flush()
             elif child.tag in _SKIP:
                 pass
@@ -353,14 +359,14 @@ def _blocks(root: etree._Element, host: str = "") -> list[str]:
                 flush()
             elif child.tag in _BLOCKS:
                 flush()
-                walk(child, in_link)
+                walk(child, kind)
                 flush()
             else:
-                walk(child, in_link)
+                walk(child, kind)
             if child.tail:
-                buf.append((child.tail, in_link))
+                buf.append((child.tail, kind))
 
-    walk(root, False)
+    walk(root, 0)
     flush()
     return out
 
