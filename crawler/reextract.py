@@ -7,6 +7,7 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+from crawler import extract as extraction
 from crawler.extract import Rejected, extract
 from indexer.store import Store
 from warta.registry import Outlet
@@ -15,12 +16,14 @@ log = logging.getLogger("warta.reextract")
 
 
 def reextract(store_path: Path, outlets: list[Outlet]) -> Counter:
-    """Counts of updated, unchanged, rejected-now (kept) and no-html articles of the given outlets.
+    """Counts of updated, unchanged, rejected-now (kept), no-html articles and extract-errors (parts of a page
+    that fell back to trafilatura after an unexpected error, logged with the URL) of the given outlets.
 
     An article the current extractor rejects is kept and counted, not deleted: a rule that went wrong
     must not cost stored articles. Run `warta reextract` again once the rule is mended.
     """
     counts: Counter = Counter()
+    errors_before = sum(extraction.ERRORS.values())
     by_id = {o.id: o for o in outlets}
     with Store(store_path) as store:
         for outlet in outlets:
@@ -36,4 +39,7 @@ def reextract(store_path: Path, outlets: list[Outlet]) -> Counter:
                     log.warning("%s: the extractor now rejects it (%s); kept as it was", old.url, exc)
                     continue
                 counts[store.save(article)] += 1
+    errors = sum(extraction.ERRORS.values()) - errors_before
+    if errors:
+        counts["extract-errors"] += errors
     return counts

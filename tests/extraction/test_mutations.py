@@ -1,4 +1,4 @@
-"""extract() never raises on any HTML (issue 14 item 4): real pages, mutated 1,200 ways, go through it and come
+"""extract() never raises on any HTML (issue 14 item 4): real pages, mutated 1,000 ways, go through it and come
 out as an Article or as Rejected, never as a traceback.
 
 The pages are the real sets when they are laid out (tests/extraction/real.py), else the mirror set; every
@@ -17,7 +17,7 @@ from indexer.records import Article
 from tests.extraction import evaluation as ev
 from tests.extraction import real
 
-MUTATIONS = 1200
+MUTATIONS = 1000
 _LD = re.compile(r'(<script[^>]+application/ld\+json[^>]*>)(.*?)(</script>)', re.IGNORECASE | re.DOTALL)
 GARBLED_LD = [
     '{"@type": "NewsArticle", "headline": ["a", ["b"]], "keywords": [["Pemko", ["Binjai"]], {"x": 1}, 7, null]}',
@@ -85,9 +85,9 @@ def test_a_thousand_mutated_real_pages_never_make_extract_raise():
     for seed in range(MUTATIONS):
         rng = random.Random(seed)
         url, html = pages[seed % len(pages)]
-        if len(html) > 30_000:  # keep the test fast: a random window of a long page is as good a test
-            start = rng.randrange(len(html) - 30_000)
-            html = html[start: start + 30_000] if rng.random() < 0.5 else html[:30_000]
+        if len(html) > 20_000:  # keep the test fast: a random window of a long page is as good a test
+            start = rng.randrange(len(html) - 20_000)
+            html = html[start: start + 20_000] if rng.random() < 0.5 else html[:20_000]
         page = mutate(html, rng)
         try:
             got = extract(page, url, language_gate=rng.random() < 0.5)
