@@ -56,6 +56,7 @@ _BODY_XPATH = " | ".join(
 _BLOCKS = frozenset({"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article",
                      "ul", "ol", "dl", "dd", "dt", "header", "main", "center", "figure", "address"})
 _SKIP = frozenset({"table", "figure", "img", "h1"})
+_STRUCTURAL = frozenset({"h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "dd", "dt"})
 
 
 _PAGED_PATH = re.compile(r"/page/\d+/?$")
@@ -324,11 +325,12 @@ def _blocks(root: etree._Element, host: str = "", references: set[str] | None = 
     """Paragraph texts of root in reading order: a block element or a <br> ends a paragraph, a data table
     gives one line per row. A short paragraph that is all link text pointing within the site (a teaser, a
     "next article" line, a tag list) is no part of the article; one linking to another site is the article's
-    own (a source, a document), and is added to references when given."""
+    own (a source, a document). Those, and the lines of subheadings, list items, quotes, code and tables,
+    are added to references when given: the article's structure, which no agreement rule second-guesses."""
     out: list[str] = []
     buf: list[tuple[str, int]] = []  # (text, 0 unlinked / 1 linked within the site / 2 linked elsewhere)
 
-    def flush() -> None:
+    def flush(structural: bool = False) -> None:
         text = " ".join("".join(t for t, _ in buf).split())
         if text:
             words = len(_WORDS.findall(text))
@@ -336,37 +338,39 @@ def _blocks(root: etree._Element, host: str = "", references: set[str] | None = 
             outside = sum(len(_WORDS.findall(t)) for t, kind in buf if kind == 2)
             if not (0 < words <= _TEASER_WORDS and inside >= 0.9 * words):
                 out.append(text)
-                if references is not None and 0 < words <= _TEASER_WORDS and outside >= 0.9 * words:
+                if references is not None and (structural or (0 < words <= _TEASER_WORDS
+                                                              and outside >= 0.9 * words)):
                     references.add(text)
         buf.clear()
 
-    def walk(el: etree._Element, kind: int) -> None:
+    def walk(el: etree._Element, kind: int, structural: bool) -> None:
         if el.tag == "a" and not kind:
             kind = 1 if _internal(el.get("href") or "", host) else 2
+        structural = structural or el.tag in _STRUCTURAL
         if el.text:
             buf.append((el.text, kind))
         for child in el:
             if not isinstance(child.tag, str):
                 pass
             elif child.tag == "table" and _data_table(child):
-                flush()
+                flush(structural)
                 for row in child.xpath(".//tr"):
                     buf.append((" ".join(" ".join(c.text_content().split()) for c in row.xpath("./td | ./th")), 0))
-                    flush()
+                    flush(True)
             elif child.tag in _SKIP:
                 pass
             elif child.tag == "br":
-                flush()
+                flush(structural)
             elif child.tag in _BLOCKS:
-                flush()
-                walk(child, kind)
-                flush()
+                flush(structural)
+                walk(child, kind, structural)
+                flush(structural or child.tag in _STRUCTURAL)
             else:
-                walk(child, kind)
+                walk(child, kind, structural)
             if child.tail:
                 buf.append((child.tail, kind))
 
-    walk(root, 0)
+    walk(root, 0, False)
     flush()
     return out
 

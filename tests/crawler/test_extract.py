@@ -332,3 +332,10 @@ def test_short_container_lines_that_trafilatura_reads_as_furniture_go_but_short_
     text = extract(page(ps(PARAS[0]) + widget + ps(PARAS[1], quote, PARAS[2])), "https://x.id/a-b-c/").text
     assert "Berita Pilihan Harian" not in text and "09.28 UTC" not in text
     assert quote in text
+
+
+def test_subheadings_and_list_items_are_the_articles_structure_and_stay():
+    body = ps(PARAS[0]) + "<h3>Ringkasan</h3>" + ps(PARAS[1]) + "<ul><li>Binjai Kota</li><li>Binjai Utara</li></ul>" \
+        + ps(PARAS[2])
+    text = extract(page(body), "https://x.id/a-b-c/").text
+    assert "Ringkasan" in text and "Binjai Kota\n\nBinjai Utara" in text
