@@ -1,15 +1,24 @@
 """HTML -> Article: trafilatura plus what it does not know about Indonesian outlets.
 
 The order of work:
-1. a cheap look at the page (page_info): listings, error pages and non-HTML never reach extraction;
-2. declared metadata (metadata.py): title, dates, author, image, tags;
+1. a cheap look at the page (page_info): its kind by structure. A page that declares an article (JSON-LD
+   article type, article:published_time, articleBody, a WordPress single-post body) is never a listing; a
+   listing is many short linked teasers, a listing body class or a listing URL with no article signal;
+   error pages and non-HTML never reach extraction;
+2. declared metadata (metadata.py): title (site names stripped), dates, author, image, tags;
 3. the body: the theme's article container when the page has a known one (td-post-content,
-   jeg_post_content, entry-content, post-body, isi-berita, itemprop=articleBody), cleaned of furniture
-   (boilerplate.py) and read block by block, so that Blogger's <div>-and-<br> paragraphs survive;
-   otherwise trafilatura on the cleaned page;
-4. paragraph rules on the result: labels, cross-links, bylines (which become the author), the headline
-   repeated as a first paragraph, and a body printed twice;
-5. a quality gate: too short, not Indonesian, no title -> Rejected with the reason.
+   jeg_post_content, entry-content, post-body, isi-berita, itemprop=articleBody), cleaned of furniture and
+   teaser cards (boilerplate.py) and read block by block, so that Blogger's <div>-and-<br> paragraphs survive;
+   its short non-sentence lines must be read by trafilatura too. When the page has no known container, or
+   the container holds far less than the page's article block, the general path: trafilatura on the cleaned
+   page. Cleaning never removes the element that holds the article block;
+4. paragraph rules on the result: labels, cross-links, furniture lines, bylines (which become the author),
+   the headline repeated as a first paragraph, and a body printed twice;
+5. the article's own date: declared, the line beside the headline, the first paragraph's dateline, the URL;
+6. a quality gate: too short, not Indonesian, no title -> Rejected with the reason.
+
+extract() raises nothing but Rejected: an unexpected error in a part falls back to trafilatura for that part,
+is logged with the URL and counted in ERRORS.
 """
 
 from __future__ import annotations
