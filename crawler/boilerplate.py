@@ -43,6 +43,9 @@ DROP_CLASSES = frozenset({
     "td-weather-top-widget", "td-weather-header", "jeg_weather", "wp-block-file", "post-footer",
     "sidebar", "jeg_sidebar", "td-pb-span4", "blog-pager", "post-feeds", "screen-reader-text", "copyright",
 })
+# Parts of class names that mark furniture in any theme: photo captions and galleries, newsletter sign-ups,
+# byline boxes (the byline is read from metadata, not from the body).
+DROP_CLASS_PARTS = ("caption", "gallery", "newsletter", "signup", "byline")
 DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "figcaption", "aside", "nav",
              "footer", "template", "select", "input", "textarea")
 DROP_IDS = re.compile(r"^(?:comments?|respond|disqus_thread|sidebar|related|share|Blog1_comments|HTML\d+|"
@@ -89,6 +92,11 @@ CREDIT = re.compile(
     r"ilustrasi|sumber|source|kontributor|liputan|editing|oleh|by)\s*[:|/-]?\s+(?P<name>[^\n]{2,60}?)|"
     r"\((?P<code>[a-z0-9/]{1,8})\))\W*$",
     re.IGNORECASE)
+
+
+def _has_class_part(el: etree._Element) -> bool:
+    cls = (el.get("class") or "").lower()
+    return bool(cls) and any(part in cls for part in DROP_CLASS_PARTS)
 
 
 def _has_class(el: etree._Element, names: frozenset[str]) -> bool:
@@ -138,7 +146,8 @@ def drop_furniture(root: etree._Element, selectors: Iterable[str] = ()) -> None:
     block, words = article_block(root)
     spared = set(block.iterancestors()) | {block} if block is not None and words >= 100 else set()
     doomed = [el for el in root.iter(etree.Element)
-              if (el.tag in DROP_TAGS or _has_class(el, DROP_CLASSES) or DROP_IDS.match(el.get("id") or ""))
+              if (el.tag in DROP_TAGS or _has_class(el, DROP_CLASSES) or _has_class_part(el)
+                  or DROP_IDS.match(el.get("id") or ""))
               and el not in spared]
     for selector in selectors:
         doomed += _selector(selector)(root)

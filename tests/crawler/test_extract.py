@@ -339,3 +339,13 @@ def test_subheadings_and_list_items_are_the_articles_structure_and_stay():
         + ps(PARAS[2])
     text = extract(page(body), "https://x.id/a-b-c/").text
     assert "Ringkasan" in text and "Binjai Kota\n\nBinjai Utara" in text
+
+
+def test_captions_galleries_newsletter_boxes_and_byline_boxes_go_by_their_class_names():
+    widgets = ("<ul class='hst-resgallery'><li><div class='caption'><p>Wali kota meninjau lokasi banjir di "
+               "Kecamatan Binjai Utara bersama camat dan lurah setempat pada Senin sore.</p></div></li></ul>"
+               "<div class='article-body__newsletter'><h2>Berita Pilihan</h2><p>Dapatkan berita terbaik setiap "
+               "pagi langsung di kotak masuk Anda tanpa biaya apa pun.</p></div>"
+               "<div class='articleByline'><p>Rudi Hartono adalah wartawan yang meliput Binjai.</p></div>")
+    text = extract(page(ps(PARAS[0]) + widgets + ps(PARAS[1], PARAS[2])), "https://x.id/a-b-c/").text
+    assert text == "\n\n".join(PARAS)
