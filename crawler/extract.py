@@ -412,13 +412,14 @@ def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[s
     return _drop_repeated_runs(kept), credits
 
 
-_RUN = 3  # paragraphs in a row that repeat an earlier run in the same order: the body (or part) printed again
-_RUN_WORDS = 30  # or one repeated paragraph this long (a lead printed twice)
+_RUN = 3  # paragraphs in a row that repeat the body's opening in the same order: the body printed again
+_RUN_WORDS = 30  # or one repeated opening paragraph this long (a lead printed twice)
 
 
 def _drop_repeated_runs(paragraphs: list[str]) -> list[str]:
-    """Keep the first copy of a body printed twice. A repeat is a run that follows an earlier run in the same
-    order; lines an article itself repeats here and there (a recipe's items, "Pasal 28:") stay."""
+    """Keep the first copy of a body printed twice. A second copy repeats the body from its opening (its
+    first or second paragraph), or is a run at least half as long as all that came before it; runs an
+    article itself repeats further down (a recipe's items, a meal plan, "Pasal 28:") stay."""
     keys = [_norm(p) for p in paragraphs]
     first: dict[str, int] = {}
     out: list[str] = []
@@ -429,7 +430,9 @@ def _drop_repeated_runs(paragraphs: list[str]) -> list[str]:
             run = 0
             while i + run < len(keys) and j + run < i and keys[i + run] == keys[j + run]:
                 run += 1
-            if run >= _RUN or sum(len(keys[i + k].split()) for k in range(run)) >= _RUN_WORDS:
+            words = sum(len(keys[i + k].split()) for k in range(run))
+            opening = j <= 1 and (run >= _RUN or words >= _RUN_WORDS)
+            if opening or (run >= _RUN and 2 * run >= i):
                 i += run
                 continue
         first.setdefault(keys[i], i)

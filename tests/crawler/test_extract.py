@@ -349,3 +349,10 @@ def test_captions_galleries_newsletter_boxes_and_byline_boxes_go_by_their_class_
                "<div class='articleByline'><p>Rudi Hartono adalah wartawan yang meliput Binjai.</p></div>")
     text = extract(page(ps(PARAS[0]) + widgets + ps(PARAS[1], PARAS[2])), "https://x.id/a-b-c/").text
     assert text == "\n\n".join(PARAS)
+
+
+def test_a_run_the_article_repeats_further_down_stays_but_a_body_repeated_from_its_opening_goes():
+    menu = ["Sarapan", "Nasi uduk, telur rebus, dan sayur bayam untuk seluruh siswa sekolah dasar negeri.", "Minum"]
+    body = ps(*PARAS, "Menu hari Senin:", *menu, "Menu hari Selasa:", *menu, "Menu hari Rabu:", *menu)
+    assert extract(page(body), "https://x.id/a-b-c/").text.count("Nasi uduk") == 3
+    assert extract(page(ps(*PARAS, "Menu hari Senin:", *PARAS)), "https://x.id/a-b-c/").text.count(PARAS[1]) == 1
