@@ -346,7 +346,9 @@ def test_captions_galleries_newsletter_boxes_and_byline_boxes_go_by_their_class_
                "Kecamatan Binjai Utara bersama camat dan lurah setempat pada Senin sore.</p></div></li></ul>"
                "<div class='article-body__newsletter'><h2>Berita Pilihan</h2><p>Dapatkan berita terbaik setiap "
                "pagi langsung di kotak masuk Anda tanpa biaya apa pun.</p></div>"
-               "<div class='articleByline'><p>Rudi Hartono adalah wartawan yang meliput Binjai.</p></div>")
+               "<div class='articleByline'><p>Rudi Hartono adalah wartawan yang meliput Binjai.</p></div>"
+               "<div class='grid-container next-prev'><p class='row-excerpt'>Bupati Langkat meresmikan jembatan "
+               "baru yang menghubungkan dua kecamatan di wilayah pesisir.</p></div>")
     text = extract(page(ps(PARAS[0]) + widgets + ps(PARAS[1], PARAS[2])), "https://x.id/a-b-c/").text
     assert text == "\n\n".join(PARAS)
 

@@ -60,9 +60,9 @@ def test_real_indonesian_pages_never_worse_than_trafilatura(scores):
 
 @needs_pages
 @pytest.mark.xfail(strict=True, reason="issue 14 item 2, open: overall warta is ahead on the Scrapinghub set, but "
-                   "on about a dozen pages (of 181) its theme-container path keeps furniture no general rule "
-                   "catches yet (gallery widgets and captions printed twice, datelines, newsletter boxes) or "
-                   "takes a recipe's repeated run for a body printed twice; bench/extraction.py lists them")
+                   "on 2 pages of 181 its theme container keeps furniture no general rule catches yet (a "
+                   "standfirst in the article header, a newsletter box without a telling class name); "
+                   "bench/extraction.py lists them")
 def test_scrapinghub_pages_never_worse_than_trafilatura(scores):
     results = scores["scrapinghub"]
     assert not _trailing(results), "\n".join(_trailing(results))
