@@ -48,7 +48,7 @@ DROP_CLASSES = frozenset({
 DROP_CLASS_PARTS = ("caption", "gallery", "newsletter", "signup", "byline", "next-prev", "prev-next", "prevnext",
                     "nextprev")
 DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "figcaption", "aside", "nav",
-             "footer", "template", "select", "input", "textarea")
+             "footer", "template", "select", "input", "textarea", "header")
 DROP_IDS = re.compile(r"^(?:comments?|respond|disqus_thread|sidebar|related|share|Blog1_comments|HTML\d+|"
                       r"PopularPosts\d*|header-ads|iklan)", re.IGNORECASE)
 

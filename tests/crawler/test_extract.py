@@ -358,3 +358,10 @@ def test_a_run_the_article_repeats_further_down_stays_but_a_body_repeated_from_i
     body = ps(*PARAS, "Menu hari Senin:", *menu, "Menu hari Selasa:", *menu, "Menu hari Rabu:", *menu)
     assert extract(page(body), "https://x.id/a-b-c/").text.count("Nasi uduk") == 3
     assert extract(page(ps(*PARAS, "Menu hari Senin:", *PARAS)), "https://x.id/a-b-c/").text.count(PARAS[1]) == 1
+
+
+def test_an_article_header_inside_the_container_is_not_body():
+    header = ("<header class='m-detail-header'><h2>Wali Kota Minta OPD Tingkatkan Pelayanan</h2>"
+              "<div class='dek'>Pemko menggelar apel gabungan dan meminta pelayanan publik ditingkatkan.</div>"
+              "</header>")
+    assert extract(page(header + ps(*PARAS)), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)

@@ -60,8 +60,8 @@ def test_real_indonesian_pages_never_worse_than_trafilatura(scores):
 
 @needs_pages
 @pytest.mark.xfail(strict=True, reason="issue 14 item 2, open: overall warta is ahead on the Scrapinghub set, but "
-                   "on 2 pages of 181 its theme container keeps furniture no general rule catches yet (a "
-                   "standfirst in the article header, a newsletter box without a telling class name); "
+                   "on 2 pages of 181 its theme container keeps furniture no general rule catches yet (an "
+                   "'abstract' box above the body, a newsletter box without a telling class name); "
                    "bench/extraction.py lists them")
 def test_scrapinghub_pages_never_worse_than_trafilatura(scores):
     results = scores["scrapinghub"]
