@@ -79,7 +79,19 @@ def current_generation(root: Path) -> Path | None:
     except FileNotFoundError:
         return None
     gen = root / name
-    return gen if name and whoosh_index.exists_in(gen) else None
+    return gen if name and _has_index(gen) else None
+
+
+def _has_index(gen: Path) -> bool:
+    """Whether gen holds a committed Whoosh index (a TOC file), without opening it.
+
+    Whoosh's exists_in() opens the latest TOC, which a commit landing at that moment may have just
+    replaced: a reader would take a healthy index for a missing one.
+    """
+    try:
+        return any(entry.name.endswith(".toc") for entry in os.scandir(gen))
+    except OSError:
+        return False
 
 
 def built_fingerprint(gen: Path) -> str:
@@ -98,7 +110,7 @@ def hold_generation(gen: Path) -> int:
     fd = os.open(gen / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
-        if not whoosh_index.exists_in(gen):  # removed while we waited for the lock
+        if not _has_index(gen):  # removed while we waited for the lock
             raise FileNotFoundError(f"index generation {gen.name} was removed")
     except BaseException:
         os.close(fd)

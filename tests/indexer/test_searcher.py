@@ -245,3 +245,44 @@ def test_an_article_stored_under_a_javascript_url_never_becomes_a_link(tmp_path)
     update(tmp_path / "index", tmp_path / "warta.sqlite3")
     hits = Searcher(tmp_path / "index").search(SearchRequest("berita", collapse=False)).hits
     assert len(hits) == 1 and hits[0].article.url.startswith("https://contoh.go.id/")
+
+
+def test_searches_never_fail_while_commits_and_rebuilds_land(tmp_path):
+    """Threads search without pause while updates commit every few documents and rebuilds flip generations:
+    every commit removes the files of the one before, and no search may trip over them."""
+    made = fill(tmp_path, 150)
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    live = Searcher(tmp_path / "index")
+    failures: list[str] = []
+    done = threading.Event()
+    searched = [0]
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        while not done.is_set():
+            try:
+                live.search(SearchRequest(rng.choice(["banjir", "berita", "pemko OR jalan"]), sort=rng.choice(SORTS),
+                                          page=rng.choice((1, 2, 3)), per_page=rng.choice((5, 20))))
+                searched[0] += 1
+            except Exception as exc:  # noqa: BLE001 - every failure is a finding
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    rng = random.Random(11)
+    try:
+        deadline = time.monotonic() + 8
+        n = 1000
+        while time.monotonic() < deadline:
+            with Store(tmp_path / "warta.sqlite3") as store:
+                for a in rng.sample(made, 3):
+                    store.save(replace(a, text=a.text + f" ronde {n}."))
+                store.save(article(n, rng))
+                n += 1
+            update(tmp_path / "index", tmp_path / "warta.sqlite3", commit_every=2, rebuild=rng.random() < 0.15)
+    finally:
+        done.set()
+        for t in threads:
+            t.join()
+    assert searched[0] > 50 and not failures, failures[:3]
