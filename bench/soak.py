@@ -97,24 +97,30 @@ def editor(data: Path, every: float, until: float, stats: dict, lock: threading.
                 stats["errors"].append(f"warta index failed: {result.stderr[-300:]}")
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def rss_mb(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
 
 
-def server_pid(port: int) -> int:
-    """The `warta serve` process listening on port (its command line names the port)."""
+def family(pid: int) -> list[int]:
+    """pid and its live children: `warta serve`'s gunicorn arbiter and its workers."""
+    out = [pid]
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if b"serve" in cmd and str(port).encode() in cmd:
-                return int(proc.name)
-    raise RuntimeError("warta serve process not found")
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.append(int(proc.name))
+    return out
 
 
 def final_check(base: str, data: Path) -> list[str]:
@@ -162,9 +168,10 @@ def main() -> int:
         memory: list[float] = []
         started = time.monotonic()
         until = started + args.seconds
-        with warta_server(data, seeds) as base:
+        procs: list = []
+        with warta_server(data, seeds, procs=procs) as base:
             port = int(base.rsplit(":", 1)[1])
-            pid = server_pid(port)
+            pid = procs[0].pid
             releaser_stop = threading.Event()
 
             def release():
@@ -177,7 +184,7 @@ def main() -> int:
             for t in threads:
                 t.start()
             while time.monotonic() < until:
-                memory.append(rss_mb(pid))
+                memory.append(rss_mb(family(pid)))
                 time.sleep(min(10, max(0.1, until - time.monotonic())))
             for t in threads[:-1]:
                 t.join()
@@ -188,7 +195,7 @@ def main() -> int:
             assert warta("index", "--seeds", str(seeds), data=data).returncode == 0
             time.sleep(1)
             problems = final_check(base, data)
-            memory.append(rss_mb(pid))
+            memory.append(rss_mb(family(pid)))
         with Store(data / "warta.sqlite3") as store:
             runs = store.runs(limit=100_000)
             stored = store.count()
@@ -198,8 +205,11 @@ def main() -> int:
           f"+ index updates, {stored} articles at the end")
     print(f"errors: {len(stats['errors'])}  pages with an article twice: {len(stats['duplicates'])}  "
           f"final mismatches with a fresh searcher: {len(problems)}")
-    print(f"server RSS MB: first {memory[0]:.0f}, last {memory[-1]:.0f}, max {max(memory):.0f} "
-          f"({len(memory)} samples)")
+    print(f"server RSS MB (all worker processes): first {memory[0]:.0f}, at a third {memory[len(memory) // 3]:.0f}, "
+          f"last {memory[-1]:.0f}, max {max(memory):.0f} ({len(memory)} samples)")
+    server_log = procs[0].stderr.read() if procs[0].stderr else ""
+    if server_log.strip():
+        print("server stderr (last lines):\n" + "\n".join(server_log.strip().splitlines()[-15:]))
     for line in (stats["errors"][:5] + stats["duplicates"][:5] + problems[:5]):
         print("  ", line)
     return 1 if stats["errors"] or stats["duplicates"] or problems else 0
