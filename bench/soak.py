@@ -40,7 +40,7 @@ from indexer.search import SORTS, Searcher, SearchRequest  # noqa: E402
 from indexer.store import Store  # noqa: E402
 from mirror.build import MirrorConfig  # noqa: E402
 from mirror.server import Mirror  # noqa: E402
-from tests.conftest import warta, warta_server  # noqa: E402
+from tests.conftest import children, warta, warta_server  # noqa: E402
 
 QUERIES = ["kota", "pemko OR pemkab", "wali kota", "banjir OR jalan", "dinas kesehatan", "pelayanan publik",
            "anggaran", "warga -medan", "sekolah OR puskesmas", "bupati"]
@@ -109,20 +109,6 @@ def rss_mb(pids: list[int]) -> float:
     return total
 
 
-def family(pid: int) -> list[int]:
-    """pid and its live children: `warta serve`'s gunicorn arbiter and its workers."""
-    out = [pid]
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(proc.name))
-    return out
-
-
 def final_check(base: str, data: Path) -> list[str]:
     """The running server against a searcher opened fresh now, query by query, every sort."""
     problems = []
@@ -184,7 +170,7 @@ def main() -> int:
             for t in threads:
                 t.start()
             while time.monotonic() < until:
-                memory.append(rss_mb(family(pid)))
+                memory.append(rss_mb([pid, *children(pid)]))
                 time.sleep(min(10, max(0.1, until - time.monotonic())))
             for t in threads[:-1]:
                 t.join()
@@ -195,7 +181,7 @@ def main() -> int:
             assert warta("index", "--seeds", str(seeds), data=data).returncode == 0
             time.sleep(1)
             problems = final_check(base, data)
-            memory.append(rss_mb(family(pid)))
+            memory.append(rss_mb([pid, *children(pid)]))
         with Store(data / "warta.sqlite3") as store:
             runs = store.runs(limit=100_000)
             stored = store.count()

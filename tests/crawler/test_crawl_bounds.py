@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from indexer.store import Store
+from tests.conftest import children, wait_gone
 from tests.crawler.test_crawl import ROOT, warta_crawl
 from tests.crawler.trapsite import TrapSite, article, listing, rss
 
@@ -239,35 +240,6 @@ def _running(data: Path) -> bool:
         return any(r.result == "running" for r in runs(data))
     except sqlite3.Error:  # the crawl is still creating the store
         return False
-
-
-def children(pid: int) -> list[int]:
-    """Live (not zombie) child processes of pid, from /proc."""
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(entry.name))
-    return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def wait_gone(pids: list[int], seconds: float = 10) -> list[int]:
-    deadline = time.monotonic() + seconds
-    while any(alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return [p for p in pids if alive(p)]
 
 
 SLOW = [f"/2025/08/{d:02d}/pemko-binjai-gelar-rapat-hari-{d}/" for d in range(1, 9)]

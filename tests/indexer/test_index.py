@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from indexer.lexicon import load, parse
 from indexer.schema import article_id
 from indexer.search import Searcher, SearchRequest
 from indexer.store import Store
-from tests.conftest import ROOT, warta
+from tests.conftest import ROOT, wait_gone, warta
 
 
 @pytest.fixture
@@ -155,15 +154,6 @@ update(sys.argv[1], sys.argv[2], rebuild=True, procs=2, progress=progress)
 """
 
 
-def alive(pid: int) -> bool:
-    """Running, as opposed to gone or a zombie nobody reaped yet (this container's init may not reap)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in status
-
-
 def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tmp_path):
     from tests.indexer.test_searcher import fill
 
@@ -176,10 +166,7 @@ def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tm
     assert killed.returncode == -9, killed.stderr
     kids = json.loads((tmp_path / "kids.json").read_text())
     assert kids, "the rebuild had no worker processes to check"
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in kids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in kids if alive(pid)], "worker processes outlived the killed rebuild"
+    assert not wait_gone(kids), "worker processes outlived the killed rebuild"
     assert len(list((tmp_path / "index").glob("gen-*"))) == 2  # the live one and the half-built one
     assert current_generation(tmp_path / "index") == live
     update(tmp_path / "index", tmp_path / "warta.sqlite3")

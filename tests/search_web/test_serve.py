@@ -7,26 +7,11 @@ import os
 import random
 import signal
 import time
-from pathlib import Path
 
 from indexer.index import update
 from indexer.store import Store
-from tests.conftest import fetch, warta, warta_server
+from tests.conftest import children, fetch, warta, warta_server
 from tests.indexer.test_searcher import article, fill
-
-
-def children(pid: int) -> set[int]:
-    found = set()
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                stat = (proc / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.add(int(proc.name))
-    return found
 
 
 def total(base: str, query: str = "berita") -> int:
@@ -44,7 +29,7 @@ def test_workers_follow_index_updates_and_a_killed_worker_is_replaced(tmp_path):
         deadline = time.monotonic() + 30
         while len(children(arbiter)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        workers = children(arbiter)
+        workers = set(children(arbiter))
         assert len(workers) == 2
         assert {total(base) for _ in range(20)} == {40}  # whichever worker answers
         with Store(tmp_path / "warta.sqlite3") as store:
