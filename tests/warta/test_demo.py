@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -37,6 +38,7 @@ def test_demo_serves_search_and_new_mirror_articles_appear(tmp_path):
             assert time.monotonic() < deadline, "released mirror articles never reached the index"
             time.sleep(1)
     finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C, as the README says: the demo stops cleanly
         rest, _ = proc.communicate(timeout=200)
     assert proc.returncode == 0, "".join(lines) + rest
     # On a loaded machine the releases can come before the first index is ready: look at the whole output.
