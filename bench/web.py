@@ -1,11 +1,12 @@
 """Web benchmark: /api/search under concurrent clients, at 100,000 articles.
 
-    python bench/web.py [--articles 100000] [--clients 1 4 16] [--seconds 20] [--data DIR]
+    python bench/web.py [--articles 100000] [--clients 1 4 16] [--seconds 20] [--data DIR] [--workers 1 2]
 
 Builds a store and index of composed corpus articles as bench/index.py does (or uses --data DIR holding
-warta.sqlite3 and index/ from `bench/index.py --keep`), starts `warta serve` (waitress, 8 threads) in its
-own process, and runs each number of clients (threads with keep-alive connections, the query mix of
-bench/index.py, each query with its filters) for a fixed time. Prints requests/s, p50/p95/max latency
+warta.sqlite3 and index/ from `bench/index.py --keep`), starts `warta serve --workers W` (waitress for 1,
+gunicorn workers for more; 8 threads each) for each W of --workers, and runs each number of clients
+(threads with keep-alive connections, the query mix of bench/index.py, each query with its filters) for a
+fixed time. Prints requests/s, p50/p95/max latency
 and errors per concurrency. Client and server share the machine's two cores.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import sys
 import tempfile
 import threading
@@ -82,6 +84,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=20.0, help="per concurrency level")
     parser.add_argument("--data", type=Path, help="an existing data dir (warta.sqlite3 + index/)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1],
+                        help="warta serve --workers values to compare in one run (default: 1 and the cores)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="warta-bench-web-") as tmp:
         data = args.data or Path(tmp)
@@ -89,16 +93,17 @@ def main() -> int:
             print(f"building {args.articles} articles ...", flush=True)
             fill_store(data / "warta.sqlite3", compose(args.articles))
             update(data / "index", data / "warta.sqlite3")
-        with warta_server(data) as base:
-            port = int(base.rsplit(":", 1)[1])
-            run(port, 1, 3)  # open the index and fill the facet catalog before measuring
-            for clients in args.clients:
-                elapsed, ms, errors = run(port, clients, args.seconds)
-                ms.sort()
-                p50, p95 = percentiles(ms)
-                print(f"{clients:>3} clients: {len(ms) / elapsed:7.1f} requests/s, p50 {p50:6.1f} ms, "
-                      f"p95 {p95:6.1f} ms, max {ms[-1]:7.1f} ms, {len(errors)} errors ({len(ms)} requests)",
-                      flush=True)
+        for workers in args.workers:
+            with warta_server(data, args=("--workers", str(workers))) as base:
+                port = int(base.rsplit(":", 1)[1])
+                run(port, 4 * workers, 5)  # every worker opens the index and fills its catalog before measuring
+                for clients in args.clients:
+                    elapsed, ms, errors = run(port, clients, args.seconds)
+                    ms.sort()
+                    p50, p95 = percentiles(ms)
+                    print(f"{workers} worker{'s' if workers > 1 else ' '} {clients:>3} clients: "
+                          f"{len(ms) / elapsed:7.1f} requests/s, p50 {p50:6.1f} ms, p95 {p95:6.1f} ms, "
+                          f"max {ms[-1]:7.1f} ms, {len(errors)} errors ({len(ms)} requests)", flush=True)
     return 0
 
 
