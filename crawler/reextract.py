@@ -9,6 +9,7 @@ from pathlib import Path
 
 from crawler import extract as extraction
 from crawler.extract import Rejected, extract
+from crawler.pipelines import InvalidArticleError, validate
 from indexer.store import Store
 from warta.registry import Outlet
 
@@ -38,6 +39,13 @@ def reextract(store_path: Path, outlets: list[Outlet]) -> Counter:
                     counts["rejected-now"] += 1
                     log.warning("%s: the extractor now rejects it (%s); kept as it was", old.url, exc)
                     continue
+                try:  # what the crawl's store pipeline checks: the outlet's own http(s) URL, sane dates
+                    article, dropped = validate(article, by_id[old.outlet])
+                except InvalidArticleError as exc:
+                    counts["invalid-url"] += 1
+                    log.warning("%s; kept as it was", exc)
+                    continue
+                counts.update(dropped)
                 counts[store.save(article)] += 1
     errors = sum(extraction.ERRORS.values()) - errors_before
     if errors:

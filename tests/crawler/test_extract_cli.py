@@ -78,3 +78,21 @@ def test_reextract_mends_stored_articles_from_their_kept_html(tmp_path, mirror):
     again = subprocess.run([sys.executable, "-m", "warta", "--data", str(tmp_path), "--seeds", str(seeds),
                             "reextract"], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert "unchanged 3" in again.stdout and "updated" not in again.stdout
+
+
+def test_reextract_checks_what_the_crawl_checks(tmp_path):
+    from crawler.extract import extract
+    from crawler.reextract import reextract
+    from tests.crawler.test_extract import PARAS, page, ps
+    from warta.registry import Outlet
+
+    outlet = Outlet(id="contoh", name="Contoh", url="https://contoh.go.id/", platform="goid", regions=())
+    html = page(ps(*PARAS), head='<meta property="article:published_time" content="2999-01-01T10:00:00+07:00">')
+    url = "https://contoh.go.id/berita/baca/1/wali-kota-binjai-minta-opd"
+    with Store(tmp_path / "warta.sqlite3") as store:
+        store.save(replace(extract(html, url, outlet), published=None, text="teks lama"), html.encode())
+    counts = reextract(tmp_path / "warta.sqlite3", [outlet])
+    assert counts["updated"] == 1 and counts["date-out-of-range"] == 1
+    with Store(tmp_path / "warta.sqlite3") as store:
+        mended = store.get(url)
+    assert mended.published is None and mended.text.startswith("Pemerintah Kota Binjai")
