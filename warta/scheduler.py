@@ -167,6 +167,9 @@ class Scheduler:
         if run is None and crawl.proc.returncode == 0:  # another process took the outlet's lock first
             log.debug("crawl %s: not run, another process was crawling it", o.id)
             return False
+        if run is None and self.stopping.is_set():  # stopped while it was starting: nothing was crawled
+            log.info("crawl %s: stopped before it began; it runs at the next start", o.id)
+            return False
         if run is None or run.result == "running":
             log.error("crawl %s: the crawl process exited (status %s) without recording its run", o.id,
                       crawl.proc.returncode)
