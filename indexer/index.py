@@ -4,6 +4,7 @@ Layout under the index directory:
 
     CURRENT             the name of the live generation, replaced atomically (os.replace)
     gen-<stamp>/        one Whoosh index, warta.json (its fingerprint), stems.tsv (the stem cache),
+                        stories.sqlite3 (story fingerprints and LSH bands, indexer/stories.py),
                         readers.lock (held shared by every searcher that has the generation open)
     update.lock         held by the one process writing (others wait)
 
@@ -39,7 +40,7 @@ from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.store import Store
-from indexer.stories import Grouper
+from indexer.stories import BANDS_FILE, Grouper
 from warta.processes import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -216,8 +217,7 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
     if not changed and not gone:
         return report
     known = len(STEMS)
-    reader = ix.reader()  # the committed index, where new articles look for the stories they belong to
-    grouper = Grouper(reader, replaced=[*gone, *(article_id(url) for url in changed)])
+    grouper = Grouper(gen / BANDS_FILE, replaced=[*gone, *(article_id(url) for url in changed)])
     writer, pending = _writer(ix), 0
     for aid in gone:
         writer.delete_by_term("id", aid)
@@ -232,11 +232,12 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
         pending += 1
         if pending >= commit_every:
             writer.commit()
+            grouper.commit()
             writer, pending = _writer(ix), 0
         if progress:
             progress(report.new + report.updated)
     writer.commit()
-    reader.close()
+    grouper.close()
     if len(STEMS) != known:  # the cache file is rewritten whole: only when the articles brought new words
         save_stems(gen / STEMS_FILE)
     return report
@@ -255,7 +256,7 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     # Forked writer processes inherit the warm STEMS cache; each writes its own segment. Whoosh's cost per
     # document grows with the size of a writer's in-memory pool, so big builds commit in batches
     # (BATCH_SEGMENT documents per process) and leave the segments unmerged.
-    writer, grouper = _writer(ix, procs), Grouper()
+    writer, grouper = _writer(ix, procs), Grouper(gen / BANDS_FILE)
     for article, digest in store.articles_for(urls):
         writer.add_document(**document(article, digest, names.get(article.outlet, ""), grouper))
         report.new += 1
@@ -265,6 +266,7 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
             writer.commit(merge=False)
             writer = _writer(ix, procs)
     writer.commit(merge=False)
+    grouper.close()
     save_stems(gen / STEMS_FILE)
     (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
                                                 "built": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -20,7 +20,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.records import Article
 from indexer.stories import Grouper
 
-SCHEMA_VERSION = 3  # bump when fields or analysis code change meaning
+SCHEMA_VERSION = 4  # bump when fields or analysis code change meaning
 
 
 def article_id(url: str) -> str:
@@ -45,8 +45,6 @@ def build_schema(lexicon: Lexicon | None = None) -> Schema:
         published=DATETIME(stored=True, sortable=True),
         year=ID(),
         story=ID(stored=True, sortable=True),  # the story (syndicated copies of one release) it belongs to
-        lsh=KEYWORD(scorable=False),  # LSH band keys of its fingerprint: how copies find each other
-        fingerprint=STORED(),  # its MinHash, read when a new article is compared with it
     )
 
 

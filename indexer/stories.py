@@ -6,8 +6,9 @@ sequences; two reports of one event written apart share names and a few phrases,
 
 - an article's fingerprint is a MinHash (datasketch) over its word 4-shingles (title and body, lowercased);
 - locality-sensitive hashing cuts each fingerprint into BANDS bands of ROWS values; articles sharing one
-  band are candidates (the band keys are indexed as terms of the `lsh` field, so the index itself is the
-  lookup table, kept, updated and rebuilt with the documents);
+  band are candidates. The bands and fingerprints live in a small SQLite table beside each index
+  generation (`stories.sqlite3`, integer keys): as Whoosh terms, 42 distinct terms an article made the
+  index two and a half times its size. The table is rebuilt with its generation;
 - a candidate is the same story when the estimated *containment* (shared shingles over the shorter
   article's shingles) reaches SAME_STORY: a copy whose ending was cut is contained in the original even
   though the two differ in length, which plain Jaccard would punish.
@@ -21,9 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash
@@ -47,19 +50,22 @@ class Fingerprint:
     size: int  # distinct shingles
 
     def to_bytes(self) -> bytes:
-        return np.uint32(self.size).tobytes() + self.hashes.astype(np.uint64).tobytes()
+        """The size and the hash values, 32 bits each (datasketch's affine32 scheme keeps them below 2**32)."""
+        return np.uint32(self.size).tobytes() + self.hashes.astype(np.uint32).tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
-        return cls(np.frombuffer(data[4:], dtype=np.uint64), int(np.frombuffer(data[:4], dtype=np.uint32)[0]))
+        return cls(np.frombuffer(data[4:], dtype=np.uint32).astype(np.uint64),
+                   int(np.frombuffer(data[:4], dtype=np.uint32)[0]))
 
-    def bands(self) -> list[str]:
-        """The LSH band keys: articles that share any one are compared."""
+    def bands(self) -> list[int]:
+        """The LSH band keys (band number and a 48-bit digest of its rows): articles sharing one are compared."""
         if self.size < MIN_SHINGLES:
             return []
         rows = self.hashes.astype(np.uint64).tobytes()
         width = ROWS * 8
-        return [f"{band}.{hashlib.blake2b(rows[band * width:(band + 1) * width], digest_size=6).hexdigest()}"
+        return [(band << 48) | int.from_bytes(hashlib.blake2b(rows[band * width:(band + 1) * width],
+                                                              digest_size=6).digest(), "big")
                 for band in range(BANDS)]
 
 
@@ -128,48 +134,62 @@ def choose(new: Fingerprint, candidates: Iterable[Member]) -> Member | None:
     return best
 
 
-class Grouper:
-    """Assigns stories to the articles of one index update, in the order they are written.
+BANDS_FILE = "stories.sqlite3"
+_BAND_SCHEMA = """
+CREATE TABLE IF NOT EXISTS member (
+    n INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, story TEXT NOT NULL, fingerprint BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS band (key INTEGER NOT NULL, member INTEGER NOT NULL, PRIMARY KEY (key, member))
+    WITHOUT ROWID;
+"""
 
-    `reader` is the index as committed before this update (None for a rebuild): its documents are found
-    through their band terms. Articles written during the update are kept here, since a writer's own
-    documents are not searchable until it commits. `replaced` are ids this update deletes or rewrites,
-    whose old versions must not claim the new ones.
+
+class Grouper:
+    """Assigns stories to articles as an index update writes them, and keeps the band table in step.
+
+    `path` is the generation's band table. `replaced` are ids this update deletes or rewrites: their old
+    rows go first, so an old version never claims its new one. `commit()` goes with the index's commits;
+    a killed update loses at most the rows of its last uncommitted documents, which only means a copy
+    may start a story of its own.
     """
 
-    def __init__(self, reader=None, replaced: Iterable[str] = ()):
-        self.reader = reader
-        self.replaced = set(replaced)
-        self._pending: dict[str, list[Member]] = {}
+    def __init__(self, path: Path | str = ":memory:", replaced: Iterable[str] = ()):
+        self.db = sqlite3.connect(path)
+        self.db.executescript(_BAND_SCHEMA)
+        self.forget(replaced)
+
+    def forget(self, ids: Iterable[str]) -> None:
+        for doc in ids:
+            row = self.db.execute("SELECT n, fingerprint FROM member WHERE doc = ?", (doc,)).fetchone()
+            if row:
+                self.db.executemany("DELETE FROM band WHERE key = ? AND member = ?",
+                                    [(key, row[0]) for key in Fingerprint.from_bytes(row[1]).bands()])
+                self.db.execute("DELETE FROM member WHERE n = ?", (row[0],))
 
     def assign(self, article_id: str, title: str, text: str) -> dict:
-        """The story fields of one article's index document."""
+        """The story field of one article's index document."""
         fp = fingerprint(title, text)
         bands = fp.bands()
         candidates: dict[str, Member] = {}
         for key in bands:
-            for member in self._pending.get(key, ()):
-                candidates.setdefault(member.id, member)
-            for member in self._indexed(key):
-                candidates.setdefault(member.id, member)
-        candidates.pop(article_id, None)
+            for doc, story, data in self.db.execute(
+                    "SELECT m.doc, m.story, m.fingerprint FROM band b JOIN member m ON m.n = b.member WHERE b.key = ?",
+                    (key,)):
+                if doc != article_id and doc not in candidates:
+                    candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data))
         best = choose(fp, sorted(candidates.values(), key=lambda m: m.id))
-        member = Member(article_id, best.story if best else article_id, fp)
-        for key in bands:
-            self._pending.setdefault(key, []).append(member)
-        return {"story": member.story, "lsh": " ".join(bands), "fingerprint": fp.to_bytes()}
+        story = best.story if best else article_id
+        self.forget([article_id])
+        n = self.db.execute("INSERT INTO member (doc, story, fingerprint) VALUES (?, ?, ?)",
+                            (article_id, story, fp.to_bytes())).lastrowid
+        self.db.executemany("INSERT OR IGNORE INTO band (key, member) VALUES (?, ?)", [(k, n) for k in bands])
+        return {"story": story}
 
-    def _indexed(self, key: str) -> Iterable[Member]:
-        if self.reader is None or not self.reader.doc_frequency("lsh", key):
-            return
-        for docnum in self.reader.postings("lsh", key).all_ids():
-            if self.reader.is_deleted(docnum):
-                continue
-            fields = self.reader.stored_fields(docnum)
-            if fields["id"] in self.replaced or not fields.get("fingerprint"):
-                continue
-            yield Member(fields["id"], fields.get("story") or fields["id"],
-                         Fingerprint.from_bytes(fields["fingerprint"]))
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
 
 
 class StoryMap:
