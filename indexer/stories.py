@@ -15,7 +15,7 @@ sequences; two reports of one event written apart share names and a few phrases,
 
 A new article joins the story of its best match or starts its own (story id = the first article's id),
 so grouping is incremental: nothing already indexed is re-read but the candidates' fingerprints.
-Thresholds come from the judged pairs in tests/indexer/story_pairs.toml (bench/stories.py).
+Thresholds come from the judged pairs of tests/indexer/story_pairs.py (bench/stories.py scores them).
 """
 
 from __future__ import annotations
