@@ -253,14 +253,20 @@ def slow_site(path, query):
     return serve_article(path, query, SLOW)
 
 
+def crawl_with_workers(site: TrapSite, tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
+    """A `warta crawl` of the slow site, once its extraction workers are running; and their pids."""
+    seeds = site.seeds(tmp_path / "trap.toml", concurrency=1)
+    proc = warta_crawl(tmp_path, seeds, wait=False)
+    deadline = time.monotonic() + 60
+    while not (workers := children(proc.pid)):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    return proc, workers
+
+
 def test_extraction_workers_die_with_a_killed_crawl(tmp_path):
     with TrapSite(slow_site) as site:
-        seeds = site.seeds(tmp_path / "trap.toml", concurrency=1)
-        proc = warta_crawl(tmp_path, seeds, wait=False)
-        deadline = time.monotonic() + 60
-        while not (workers := children(proc.pid)):
-            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
-            time.sleep(0.05)
+        proc, workers = crawl_with_workers(site, tmp_path)
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
         assert not wait_gone(workers), "extraction workers outlived their killed crawl"
@@ -268,12 +274,7 @@ def test_extraction_workers_die_with_a_killed_crawl(tmp_path):
 
 def test_a_worker_stopped_by_sigterm_ends_and_the_crawl_goes_on_in_a_fresh_pool(tmp_path):
     with TrapSite(slow_site) as site:
-        seeds = site.seeds(tmp_path / "trap.toml", concurrency=1)
-        proc = warta_crawl(tmp_path, seeds, wait=False)
-        deadline = time.monotonic() + 60
-        while not (workers := children(proc.pid)):
-            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
-            time.sleep(0.05)
+        proc, workers = crawl_with_workers(site, tmp_path)
         for pid in workers:
             os.kill(pid, signal.SIGTERM)
         assert not wait_gone(workers, 5), "extraction workers ignored SIGTERM"
