@@ -108,7 +108,7 @@ def hold_generation(gen: Path) -> int:
 
     Raises FileNotFoundError when the generation has been removed meanwhile (the caller looks again).
     """
-    fd = os.open(gen / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+    fd = _readers_lock(gen)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         if not _has_index(gen):  # removed while we waited for the lock
@@ -117,6 +117,11 @@ def hold_generation(gen: Path) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def _readers_lock(gen: Path) -> int:
+    """An fd of gen's readers.lock (made if missing: generations built before it existed have none)."""
+    return os.open(gen / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
 
 
 def open_index(root: Path, lexicon: Lexicon | None = None) -> Index:
@@ -326,7 +331,7 @@ def _remove_unused_generations(root: Path, keep: set[str]) -> list[str]:
         if not path.is_dir() or path.name in keep:
             continue
         try:
-            fd = os.open(path / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+            fd = _readers_lock(path)
         except OSError:
             continue
         try:

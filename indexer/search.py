@@ -216,6 +216,7 @@ class Searcher:
         self._lock = threading.Lock()  # guards _catalog and the users counts
         self._opening = threading.Lock()  # one thread opens the next catalog
         self._catalog: Catalog | None = None
+        self._stems_from: str | None = None  # the generation whose stem cache and lexicon were loaded
 
     @property
     def lexicon(self) -> Lexicon:
@@ -256,10 +257,7 @@ class Searcher:
             with self._lock:
                 if fresh is not current:
                     self._catalog = fresh
-                    if current is not None:
-                        current.retired = True
-                        if current.users == 0:
-                            current.close()
+                    self._retire(current)
                 fresh.users += 1
                 return fresh
         finally:
@@ -291,7 +289,10 @@ class Searcher:
         raise IndexMissingError(f"the search index at {self.root} keeps changing; try again")
 
     def _analysis_for(self, gen: Path) -> Analysis:
-        """This searcher's analysis, reloaded when gen was built under another lexicon file."""
+        """This searcher's analysis, reloaded when gen was built under another lexicon file; the stem cache
+        saved with gen, loaded once per generation (the file is read whole)."""
+        if gen.name == self._stems_from:  # a new commit of the generation already open: nothing to reload
+            return self.analysis
         built = built_fingerprint(gen)
         if self._follow_lexicon and built and built != fingerprint(self.analysis.lexicon):
             load_lexicon.cache_clear()
@@ -300,15 +301,21 @@ class Searcher:
                 STEMS.clear()  # stems depend on the lexicon's unstemmed words
                 self.analysis = Analysis.of(lexicon)
         load_stems(gen / STEMS_FILE)
+        self._stems_from = gen.name
         return self.analysis
 
     def close(self) -> None:
         with self._lock:
             catalog, self._catalog = self._catalog, None
-            if catalog is not None:
-                catalog.retired = True
-                if catalog.users == 0:
-                    catalog.close()
+            self._retire(catalog)
+
+    @staticmethod
+    def _retire(catalog: Catalog | None) -> None:
+        """No new request gets it; closed now if none holds it, else by the last one (_using). Lock held."""
+        if catalog is not None:
+            catalog.retired = True
+            if catalog.users == 0:
+                catalog.close()
 
     def doc_count(self) -> int:
         return self.catalog().n_docs
@@ -385,13 +392,11 @@ class Searcher:
         copies: tuple[Copy, ...] = ()
         if found is not None:
             members = catalog.stories.members(docnum)
-            if len(members) > 1:
-                among = members[np.isin(members, found, assume_unique=True)]
-                docnum = int(among[smallest(_time_keys(catalog.times, among, newest=False), among, 1)[0]])
+            if len(members) > 1:  # oldest first (undated last), then by docnum
+                members = members[smallest(_time_keys(catalog.times, members, newest=False), members, len(members))]
+                docnum = int(members[np.isin(members, found)][0])
                 copies = tuple(Copy.from_stored(catalog.searcher.stored_fields(int(d)))
-                               for d in members[:MAX_COPIES + 1] if d != docnum)[:MAX_COPIES]
-                copies = tuple(sorted(copies, key=lambda c: (c.published is None, c.published or datetime.min,
-                                                             c.outlet)))
+                               for d in members[members != docnum][:MAX_COPIES])
         article = IndexedArticle.from_stored(catalog.searcher.stored_fields(docnum))
         analyzer = catalog.analysis.analyzer
         return Hit(article=article, title=mark_all(analyzer, article.title, terms),

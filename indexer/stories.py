@@ -69,9 +69,13 @@ class Fingerprint:
                 for band in range(BANDS)]
 
 
+def _words(title: str, text: str) -> list[str]:
+    return _WORD.findall(f"{title}\n{text}".lower())
+
+
 def shingles(title: str, text: str) -> set[bytes]:
     """The word 4-shingles of an article, as text (for judging pairs; the index hashes them directly)."""
-    words = _WORD.findall(f"{title}\n{text}".lower())
+    words = _words(title, text)
     return {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
@@ -81,7 +85,7 @@ def shingle_hashes(title: str, text: str) -> np.ndarray:
     Hashing each shingle's text in Python (datasketch's default, SHA-1) costs more than all the rest of
     indexing an article; one C call per word and array arithmetic per window cost a tenth of that.
     """
-    words = _WORD.findall(f"{title}\n{text}".lower())
+    words = _words(title, text)
     if len(words) < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
     w = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in words), dtype=np.uint64, count=len(words))
@@ -240,9 +244,10 @@ class StoryMap:
         return out
 
     def members(self, docnum: int) -> np.ndarray:
-        """The live documents of docnum's story, itself included, by docnum."""
+        """The live documents of docnum's story, itself included, by docnum (a stable sort by story kept
+        _grouped's docnum order within each story)."""
         if self.size[docnum] <= 1:
             return np.array([docnum], dtype=np.int64)
         code = self.code[docnum]
         lo, hi = np.searchsorted(self._grouped_codes, [code, code + 1])
-        return np.sort(self._grouped[lo:hi])
+        return self._grouped[lo:hi]
