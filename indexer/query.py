@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
 
 from whoosh import qparser
 from whoosh.fields import Schema
@@ -24,8 +26,37 @@ FIELD_BOOSTS = {"title": 2.5, "body": 1.0}
 _WORD = re.compile(r"\w+(?:-\w+)*")
 
 
-class QueryError(ValueError):
-    """A query warta will not run (too long, empty); the message is meant for the user."""
+class UserError(ValueError):
+    """Something a person asked for that warta will not do, as a stable code plus the values it names.
+
+    str() is the English message (the CLI and the JSON API show it); the code and params let each front end
+    say it in its own language: the web page renders them in Bahasa Indonesia (search_web/messages.py),
+    and the API returns the code beside the English message so that clients need not parse prose.
+    Subclasses list their codes with the English wording in `messages` (str.format templates over params).
+    """
+
+    messages: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, code: str, **params: object):
+        if code not in self.messages:
+            raise KeyError(f"{type(self).__name__} has no message {code!r}")
+        self.code = code
+        self.params = params
+        super().__init__(self.messages[code].format(**params))
+
+    def __reduce__(self):
+        """Pickled as code and params (the default would call __init__ with the message alone)."""
+        return partial(type(self), self.code, **self.params), ()
+
+
+class QueryError(UserError):
+    """A query warta will not run (too long, empty)."""
+
+    messages: ClassVar[dict[str, str]] = {
+        "query_too_long": "query is too long ({length} characters; at most {max})",
+        "query_no_words": "query has no words to search for",
+        "query_only_excludes": "query only excludes words (-word); add a word to look for",
+    }
 
 
 @dataclass(frozen=True)
@@ -57,11 +88,11 @@ class QueryParser:
     def parse(self, text: str) -> ParsedQuery:
         text = " ".join(text.split())
         if len(text) > MAX_QUERY_CHARS:
-            raise QueryError(f"query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+            raise QueryError("query_too_long", length=len(text), max=MAX_QUERY_CHARS)
         if not _WORD.search(text):
-            raise QueryError("query has no words to search for")
+            raise QueryError("query_no_words")
         if not _has_positive_words(text):
-            raise QueryError("query only excludes words (-word); add a word to look for")
+            raise QueryError("query_only_excludes")
         joined = self.join_forms(text)
         try:
             query = self._syntax.parse(joined)

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.query import Every
 
 from indexer.analysis import STEMS, load_stems, terms
 from indexer.docsets import docs
@@ -34,7 +36,7 @@ from indexer.index import STEMS_FILE, IndexMissingError, built_fingerprint, curr
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
-from indexer.query import FIELD_BOOSTS, SEARCH_FIELDS, ParsedQuery, QueryError, QueryParser, positive_terms
+from indexer.query import FIELD_BOOSTS, SEARCH_FIELDS, ParsedQuery, QueryError, QueryParser, UserError, positive_terms
 from indexer.ranking import FieldLengths, bm25, smallest
 from indexer.schema import IndexedArticle, build_schema, fingerprint
 from indexer.snippets import Snippet, mark_all, snippet
@@ -48,8 +50,17 @@ MAX_DEPTH = 1000  # page * per_page: deeper pages cost a full sort for results n
 FACETS = ("outlet", "region", "actor", "year")
 
 
-class SearchError(ValueError):
-    """A request warta will not run; the message is meant for the user (HTTP 400, exit status 2)."""
+class SearchError(UserError):
+    """A request warta will not run (HTTP 400, exit status 2); a query the parser refused keeps its code."""
+
+    messages: ClassVar[dict[str, str]] = {
+        "sort_unknown": "sort must be one of {choices}, not {value!r}",
+        "per_page_range": "per_page must be between 1 and {max}",
+        "page_range": "page must be 1 or more",
+        "too_deep": "results beyond the first {max} are not served; narrow the search instead",
+        "dates_reversed": "the 'from' date is after the 'to' date",
+        **QueryError.messages,
+    }
 
 
 @dataclass(frozen=True)
@@ -64,18 +75,25 @@ class SearchRequest:
     per_page: int = 10
     actors: tuple[str, ...] = ()  # government bodies: "Pemerintah Kota Binjai", "DPRD Kota Medan"
     collapse: bool = True  # one hit per story (syndicated copies of one release), its copies listed under it
+    # A blank query matches every article instead of being refused: "the newest stories" is a search too
+    # (filters, sort, collapsing and facets as usual). A query with words is unaffected.
+    match_all: bool = False
+
+    @property
+    def matches_all(self) -> bool:
+        return self.match_all and not self.query.strip()
 
     def check(self) -> None:
         if self.sort not in SORTS:
-            raise SearchError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+            raise SearchError("sort_unknown", choices=", ".join(SORTS), value=self.sort)
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise SearchError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+            raise SearchError("per_page_range", max=MAX_PER_PAGE)
         if self.page < 1:
-            raise SearchError("page must be 1 or more")
+            raise SearchError("page_range")
         if self.page * self.per_page > MAX_DEPTH:
-            raise SearchError(f"results beyond the first {MAX_DEPTH} are not served; narrow the search instead")
+            raise SearchError("too_deep", max=MAX_DEPTH)
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise SearchError("the 'from' date is after the 'to' date")
+            raise SearchError("dates_reversed")
 
 
 @dataclass(frozen=True)
@@ -195,6 +213,7 @@ class Analysis:
         return cls(lexicon, schema, schema["body"].analyzer, QueryParser(schema, lexicon))
 
 
+EVERYTHING = ParsedQuery(Every(), "", False)  # what a match_all request with a blank query searches for
 OPEN_ATTEMPTS = 5  # a commit landing while a catalog opens can remove files under it: look again
 
 
@@ -336,14 +355,17 @@ class Searcher:
         request.check()
         with self._using() as catalog:
             try:
-                parsed = catalog.analysis.parser.parse(request.query)
+                parsed = EVERYTHING if request.matches_all else catalog.analysis.parser.parse(request.query)
             except QueryError as exc:
-                raise SearchError(str(exc)) from exc
+                raise SearchError(exc.code, **exc.params) from exc
             with catalog.lock:
                 return self._search(catalog, request, parsed, started)
 
     def _search(self, catalog: Catalog, request: SearchRequest, parsed: ParsedQuery, started: float) -> SearchResult:
-        matched = docs(parsed.query, catalog.postings, catalog.searcher, catalog.live)
+        if parsed is EVERYTHING:
+            matched = np.flatnonzero(catalog.live)
+        else:
+            matched = docs(parsed.query, catalog.postings, catalog.searcher, catalog.live)
         filters = self._filters(request, catalog)
         allowed = _all(filters.values())
         final = matched if allowed is None else matched[allowed[matched]]

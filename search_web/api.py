@@ -1,4 +1,9 @@
-"""The JSON API: the same search as the page, as data. Errors are JSON too, never an HTML traceback."""
+"""The JSON API: the same search as the page, as data. Errors are JSON too, never an HTML traceback.
+
+An error is {status, error, message, code, params}: `error` the HTTP status's name, `message` English prose
+for a person, `code` a stable identifier a client can branch on (or translate, with `params`, the values
+the message names) instead of parsing the prose. The web page renders the same codes in Bahasa Indonesia.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.index import IndexMissingError
+from indexer.query import UserError
 from indexer.search import SearchError
 from indexer.serialize import article_json, result_json
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
@@ -19,24 +25,34 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
 
 
-def error(status: int, message: str):
-    names = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error",
-             503: "Service Unavailable"}
-    response = jsonify({"status": status, "error": names.get(status, "Error"), "message": message})
+NAMES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error",
+         503: "Service Unavailable"}
+CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 500: "internal_error",
+         503: "unavailable"}  # when nothing more precise is known
+
+
+def error(status: int, message: str, code: str | None = None, params: dict | None = None):
+    """The JSON error response (see the module's docstring for its fields)."""
+    response = jsonify({"status": status, "error": NAMES.get(status, "Error"), "message": message,
+                        "code": code or CODES.get(status, "error"), "params": params or {}})
     response.status_code = status
     return response
 
 
 @bp.errorhandler(ParamError)
 @bp.errorhandler(SearchError)
-def _bad_request(exc):
-    return error(400, str(exc))
+def _bad_request(exc: UserError):
+    return error(400, str(exc), exc.code, exc.params)
 
 
 @bp.errorhandler(IndexMissingError)
+def _no_index(exc: IndexMissingError):
+    return error(503, str(exc), "index_missing")
+
+
 @bp.errorhandler(StoreUnreadableError)
-def _no_index(exc):
-    return error(503, str(exc))
+def _store_unreadable(exc: StoreUnreadableError):
+    return error(503, str(exc), "store_unreadable")
 
 
 @bp.errorhandler(HTTPException)
@@ -48,14 +64,14 @@ def _http(exc: HTTPException):
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
     log.exception("API request failed: %s", request.full_path)
-    return error(500, "internal error; it has been logged")
+    return error(500, "internal error; it has been logged", "internal_error")
 
 
 @bp.get("/search")
 def search():
     req = search_request(request.args)
     if not req.query:
-        raise ParamError("'q' is required: the words to search for")
+        raise ParamError("query_required", name="q")
     return jsonify(result_json(searcher().search(req)))
 
 
@@ -63,7 +79,7 @@ def search():
 def article(article_id: str):
     found = searcher().article(article_id)
     if found is None:
-        return error(404, f"no article with id {article_id[:40]!r}")
+        return error(404, f"no article with id {article_id[:40]!r}", "article_not_found")
     return jsonify(article_json(found))
 
 
@@ -91,4 +107,4 @@ def openapi():
 
 @bp.get("/<path:anything>")
 def _unknown(anything: str):
-    return error(404, f"no API endpoint /api/{anything[:60]}")
+    return error(404, f"no API endpoint /api/{anything[:60]}", "no_endpoint")

@@ -3,25 +3,61 @@
 Every state (query, filters, sort, page) lives in the URL, so a search can be bookmarked and shared.
 Crawled text reaches the templates as plain strings and Jinja escapes it; the only markup warta adds
 is `<mark>` in snippets, which Snippet.html() builds around escaped text.
+
+The home page (no query) is not an empty box: it lists the newest stories, the outlets with how fresh
+their news is, and example searches; a search that finds nothing offers the same examples. The examples
+come from the index itself and each was run before it is offered, so none of them finds nothing.
+Messages a person reads are in Bahasa Indonesia (search_web/messages.py renders the errors' codes).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from itertools import zip_longest
+from weakref import WeakKeyDictionary
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from indexer.index import IndexMissingError
-from indexer.search import SearchError, SearchRequest
+from indexer.search import Searcher, SearchError, SearchRequest, SearchResult
 from indexer.serialize import local_time
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.dates import tanggal, tanggal_jam
+from search_web.messages import bahasa
 from search_web.params import ParamError, search_request, to_args
 
 bp = Blueprint("pages", __name__)
 FEED_SIZE = 20
+HOME_STORIES = 10  # newest stories on the home page
+EXAMPLES = 6  # example searches offered on the home page and when a search finds nothing
+RECENT = timedelta(days=60)  # what "lately" means for the examples: before the index's newest article
+EXAMPLE_WORDS = 4  # longer names ("Dinas Komunikasi dan Informatika Kota Binjai") make poor examples
+NO_INDEX = "Indeks pencarian belum dibuat. Jalankan 'warta crawl' lalu 'warta index'."
+
+
+@dataclass(frozen=True)
+class Example:
+    """A search offered to a visitor, and how many stories it finds (what its link will show)."""
+
+    query: str
+    total: int
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """One outlet's line on the home page: how much of it search holds and how fresh that is."""
+
+    id: str
+    name: str
+    articles: int  # in the index
+    newest: datetime | None  # the newest article's publication time
+    last_success: datetime | None  # when the last crawl that ended ok finished
+    crawled: bool  # a crawl of it was ever recorded (that may have failed)
+    overdue: bool  # crawled well once, but not for more than two periods
+    crawling: bool
 
 
 @bp.app_template_filter("tanggal")
@@ -32,6 +68,21 @@ def _tanggal(when: datetime | None) -> str:
 @bp.app_template_filter("tanggal_jam")
 def _tanggal_jam(when: datetime | None) -> str:
     return tanggal_jam(local_time(when))
+
+
+@bp.app_template_filter("lalu")
+def _lalu(when: datetime | None) -> str:
+    """How long ago, the way freshness is read at a glance ("3 jam lalu"); the date beyond a week."""
+    when = local_time(when)
+    if when is None:
+        return "-"
+    seconds = (datetime.now(UTC) - when).total_seconds()
+    if seconds < 0 or seconds >= 7 * 86400:
+        return tanggal(when)
+    for unit, name in ((86400, "hari"), (3600, "jam"), (60, "menit")):
+        if seconds >= unit:
+            return f"{int(seconds // unit)} {name} lalu"
+    return "baru saja"
 
 
 @bp.app_template_global()
@@ -55,18 +106,105 @@ def search():
     try:
         req = search_request(request.args)
     except ParamError as exc:
-        return error_page(400, str(exc))
+        return error_page(400, bahasa(exc))
     if not req.query:
-        return render_template("search.html", req=req, result=None, outlets=outlets())
+        return _home(req)
     try:
         result = searcher().search(req)
     except SearchError as exc:
-        return error_page(400, str(exc), req=req)
+        return error_page(400, bahasa(exc), req=req)
     except IndexMissingError:
         return _no_index(req)
-    return render_template("search.html", req=req, result=result, outlets=outlets(),
+    return _render(req, result=result, examples=examples() if not result.hits else [])
+
+
+def _home(req: SearchRequest):
+    """No query: the newest stories (within the URL's filters, so `/?outlet=waspada` lists that outlet's),
+    the outlets' freshness and example searches. Without an index it says so, and still lists the outlets."""
+    newest: SearchResult | None = None
+    suggested: list[Example] = []
+    try:
+        newest = searcher().search(replace(req, match_all=True, sort="newest", page=1, per_page=HOME_STORIES))
+        suggested = examples()
+    except SearchError as exc:  # filters that cannot hold together ('from' after 'to')
+        return error_page(400, bahasa(exc), req=req)
+    except IndexMissingError:
+        pass
+    return _render(req, result=None, newest=newest, examples=suggested, freshness=freshness(),
+                   no_index=NO_INDEX if newest is None else "",
+                   outlet_names={o.id: o.name for o in outlets()})
+
+
+def _render(req: SearchRequest, **context):
+    return render_template("search.html", req=req, outlets=outlets(),
                            snippet=lambda hit: Markup(hit.snippet.html()),
-                           title=lambda hit: Markup(hit.title.html()))
+                           title=lambda hit: Markup(hit.title.html()), **context)
+
+
+def examples() -> list[Example]:
+    """The example searches for the index as it is now, worked out once per index commit."""
+    found_in = searcher()
+    catalog = found_in.catalog()
+    cache = current_app.extensions.setdefault("warta.examples", WeakKeyDictionary())
+    found = cache.get(catalog)
+    if found is None:
+        found = cache[catalog] = find_examples(found_in)
+    return found
+
+
+def find_examples(found_in: Searcher, limit: int = EXAMPLES) -> list[Example]:
+    """Searches that find something in this index, for a visitor who does not know what to type yet.
+
+    The government bodies and the kabupaten/kota written about most in the newest articles (then in
+    all), alternately; each is run once and offered only if it finds something. A fixed list would
+    find nothing in an index of other outlets or another year."""
+    everything = SearchRequest("", match_all=True, sort="newest", per_page=1, collapse=False)
+    latest = found_in.search(everything)
+    if not latest.hits:
+        return []
+    newest = latest.hits[0].article.published
+    recent = found_in.search(replace(everything, date_from=(newest - RECENT).date())) if newest else latest
+    candidates: list[str] = []
+    for result in (recent, latest):
+        actors = [c.value for c in result.facets["actor"]]
+        places = [c.value for c in result.facets["region"] if not c.value.lower().startswith("provinsi ")]
+        candidates += [value for pair in zip_longest(actors, places) for value in pair if value]
+    out: list[Example] = []
+    tried: set[str] = set()
+    for value in candidates:
+        if len(out) == limit or len(tried) == 3 * limit:
+            break
+        if value.lower() in tried or len(value.split()) > EXAMPLE_WORDS:
+            continue
+        tried.add(value.lower())
+        try:
+            total = found_in.search(SearchRequest(value, per_page=1)).total
+        except SearchError:
+            continue
+        if total:
+            out.append(Example(value, total))
+    return out
+
+
+def freshness() -> list[Freshness] | None:
+    """Per outlet: articles in the index, the newest one, the last good crawl; None when the store cannot
+    be read just now (the home page says so rather than fail). Before the first crawl, the registry's
+    outlets with what the index holds of them."""
+    try:
+        found = statuses()
+    except StoreUnreadableError:
+        return None
+    except sqlite3.OperationalError as exc:  # locked: statuses() leaves it to the caller
+        current_app.logger.warning("crawl status not read for the home page: %s", exc)
+        return None
+    if found is not None:
+        return [Freshness(s.id, s.name, s.articles_indexed, s.newest_article, s.last_success, s.last_run is not None,
+                          s.overdue and s.last_success is not None, s.crawling) for s in found]
+    try:
+        counts = searcher().outlet_counts()
+    except IndexMissingError:
+        counts = {}
+    return [Freshness(o.id, o.name, counts.get(o.id, 0), None, None, False, False, False) for o in outlets()]
 
 
 @bp.get("/artikel/<article_id>")
@@ -96,11 +234,11 @@ def feed():
     try:
         req = search_request(request.args)
         if not req.query:
-            raise ParamError("'q' is required: the words to follow")
+            raise ParamError("query_required", name="q")
         req = replace(req, sort="newest", page=1, per_page=FEED_SIZE)
         result = searcher().search(req)
     except (ParamError, SearchError) as exc:
-        return error_page(400, str(exc))
+        return error_page(400, bahasa(exc))
     except IndexMissingError:
         return _no_index(None)
     updated = max((h.article.published for h in result.hits if h.article.published), default=None)
@@ -117,7 +255,7 @@ def feed():
 
 
 def _no_index(req: SearchRequest | None):
-    return error_page(503, "Indeks pencarian belum dibuat. Jalankan 'warta crawl' lalu 'warta index'.", req=req)
+    return error_page(503, NO_INDEX, req=req)
 
 
 def error_page(status: int, message: str, req: SearchRequest | None = None):

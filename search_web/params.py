@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import ClassVar
 
 from werkzeug.datastructures import MultiDict
 
+from indexer.query import UserError
 from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
 
 DEFAULT_PER_PAGE = 10
@@ -18,8 +20,18 @@ YEARS = (1900, 2200)  # dates a search may name; the index's date arithmetic is 
 _YMD = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
-class ParamError(ValueError):
-    """A bad parameter: HTTP 400 with this message."""
+class ParamError(UserError):
+    """A bad parameter: HTTP 400. `name` is the parameter as written in the URL (or the CLI's option)."""
+
+    messages: ClassVar[dict[str, str]] = {
+        "query_required": "'{name}' is required: the words to search for",
+        "date_format": "'{name}' must be a date written YYYY-MM-DD, not {value!r}",
+        "date_range": "'{name}' must be a date between {low} and {high}, not {value!r}",
+        "not_integer": "'{name}' must be a whole number, not {value!r}",
+        "int_range": "'{name}' must be between {low} and {high}",
+        "not_one_of": "'{name}' must be one of {choices}, not {value!r}",
+        "not_boolean": "'{name}' must be true or false, not {value!r}",
+    }
 
 
 def _many(args: MultiDict, name: str) -> tuple[str, ...]:
@@ -42,9 +54,9 @@ def parse_date(raw: str, name: str) -> date | None:
     except ValueError:  # 2025-02-30
         value = None
     if value is None:
-        raise ParamError(f"'{name}' must be a date written YYYY-MM-DD, not {raw[:40]!r}")
+        raise ParamError("date_format", name=name, value=raw[:40])
     if not YEARS[0] <= value.year <= YEARS[1]:
-        raise ParamError(f"'{name}' must be a date between {YEARS[0]} and {YEARS[1]}, not {raw!r}")
+        raise ParamError("date_range", name=name, value=raw, low=YEARS[0], high=YEARS[1])
     return value
 
 
@@ -55,16 +67,16 @@ def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ParamError(f"'{name}' must be a whole number, not {raw[:40]!r}") from None
+        raise ParamError("not_integer", name=name, value=raw[:40]) from None
     if not low <= value <= high:
-        raise ParamError(f"'{name}' must be between {low} and {high}")
+        raise ParamError("int_range", name=name, low=low, high=high)
     return value
 
 
 def search_request(args: MultiDict) -> SearchRequest:
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
-        raise ParamError(f"'sort' must be one of {', '.join(SORTS)}")
+        raise ParamError("not_one_of", name="sort", choices=", ".join(SORTS), value=sort[:40])
     return SearchRequest(
         query=(args.get("q") or "").strip(),
         outlets=_many(args, "outlet"),
@@ -87,7 +99,7 @@ def _bool(args: MultiDict, name: str, default: bool) -> bool:
         return True
     if raw in ("false", "0", "no", "tidak"):
         return False
-    raise ParamError(f"'{name}' must be true or false, not {raw[:40]!r}")
+    raise ParamError("not_boolean", name=name, value=raw[:40])
 
 
 def to_args(request: SearchRequest, **changes) -> dict:

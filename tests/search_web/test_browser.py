@@ -99,3 +99,24 @@ def test_markup_in_a_crawled_title_renders_as_text(page: Page):
     page.wait_for_load_state()
     expect(page.locator("article.copy h1")).to_contain_text("<img src=x onerror=alert(1)>")
     assert page.locator("article script, article img").count() == 0
+
+
+def test_the_home_page_shows_the_newest_stories_outlets_and_examples(page: Page):
+    page.goto("/")
+    expect(page.locator(".newest .hit")).to_have_count(10)
+    expect(page.locator(".outlets li")).to_have_count(9)
+    dates = page.locator(".newest .hit .meta time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert dates == sorted(dates, reverse=True)
+    example = page.locator("#examples a").first
+    query = example.inner_text()
+    example.click()
+    page.wait_for_load_state()
+    expect(page.locator("#q")).to_have_value(query)
+    expect(page.locator(".hit").first).to_be_visible()
+    page.goto("/")
+    outlet = page.locator(".outlets li a").first
+    name = outlet.inner_text()
+    outlet.click()
+    page.wait_for_load_state()
+    assert "outlet=" in page.url
+    assert set(page.locator(".newest .hit .outlet").all_inner_texts()) == {name}
