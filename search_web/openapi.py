@@ -110,8 +110,15 @@ STATUS = {
     },
 }
 ERROR = {
-    "type": "object", "required": ["status", "error", "message"],
-    "properties": {"status": {"type": "integer"}, "error": _STR, "message": _STR},
+    "type": "object", "required": ["status", "error", "message", "code", "params"],
+    "properties": {
+        "status": {"type": "integer"}, "error": {**_STR, "description": "the HTTP status's name"},
+        "message": {**_STR, "description": "what went wrong, in English, for a person"},
+        "code": {**_STR, "description": "a stable identifier of the error, to branch on or translate: "
+                                        "'query_too_long', 'date_format', 'not_integer', 'index_missing', ..."},
+        "params": {"type": "object", "description": "the values the message names (a parameter's 'name', "
+                                                    "the 'value' given, the limits 'low', 'high', 'max', ...)"},
+    },
 }
 
 
