@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,8 +17,28 @@ from crawler import settings as default_settings
 from crawler.spiders.outlet import OutletSpider
 from indexer.records import CrawlRun
 from indexer.store import Store
+from warta.console import LOG_TIME
 from warta.locks import OutletLock
 from warta.registry import Outlet
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 0.5  # seconds between progress callbacks
+
+
+@dataclass(frozen=True)
+class CrawlProgress:
+    """Where a crawl stands, summed over its outlets: what crawl() hands a progress callback (it shows nothing
+    itself; `warta crawl` draws a bar from this on a terminal)."""
+
+    outlets: int  # outlets being crawled
+    finished: int  # of them, those whose crawl has ended
+    pages: int  # responses received
+    queued: int  # requests found and not yet answered (waiting, or in flight); grows as listings are read
+    working: int = 0  # of the pages received, those still being read (extraction of an article takes a while)
+    new: int = 0  # articles stored for the first time
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0  # pages that were not articles, or failed
 
 
 def scrapy_settings(store: Path, log_level: str = "WARNING", **overrides) -> Settings:
@@ -24,6 +46,7 @@ def scrapy_settings(store: Path, log_level: str = "WARNING", **overrides) -> Set
     settings.setmodule(default_settings, priority="project")
     settings.set("WARTA_STORE", str(store), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    settings.set("LOG_DATEFORMAT", LOG_TIME, priority="project")  # log lines say their time zone
     workers = os.environ.get("WARTA_EXTRACT_WORKERS")
     if workers is not None:
         settings.set("WARTA_EXTRACT_WORKERS", int(workers), priority="cmdline")
@@ -33,10 +56,12 @@ def scrapy_settings(store: Path, log_level: str = "WARNING", **overrides) -> Set
 
 
 def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, limit: int | None = None,
-          refresh: bool = False, log_level: str = "WARNING", **overrides) -> list[CrawlRun]:
+          refresh: bool = False, log_level: str = "WARNING",
+          progress: Callable[[CrawlProgress], None] | None = None, **overrides) -> list[CrawlRun]:
     """Crawl the outlets concurrently; blocks until all are done. Returns the runs it recorded.
 
     An outlet another process is crawling (its lock is held) is not crawled; its run says "skipped".
+    progress, if given, is called every PROGRESS_EVERY seconds with a CrawlProgress (in the crawl's thread).
     """
     Store(store).close()  # create the schema before several crawlers open it at once
     locks = {o.id: OutletLock(Path(store).parent, o.id) for o in outlets}
@@ -45,7 +70,7 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
     run_ids: list[int] = []
     try:
         if outlets:
-            _crawl(outlets, store, since, limit, refresh, log_level, run_ids, **overrides)
+            _crawl(outlets, store, since, limit, refresh, log_level, run_ids, progress, **overrides)
     finally:
         # A run still "running" here ended without closing its spider (a signal before Scrapy's handlers were
         # in place, an exception); we hold its outlet's lock, so no one else is running it.
@@ -63,7 +88,7 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
 
 
 def _crawl(outlets: list[Outlet], store: Path, since, limit, refresh, log_level, run_ids: list[int],
-           **overrides) -> None:
+           progress: Callable[[CrawlProgress], None] | None = None, **overrides) -> None:
     """Run the crawlers; run_ids receives the id of every run they began (also when the process stops with an
     exception, so the caller still finds, and closes, what was recorded)."""
     process = CrawlerProcess(scrapy_settings(store, log_level, **overrides))
@@ -76,7 +101,54 @@ def _crawl(outlets: list[Outlet], store: Path, since, limit, refresh, log_level,
         crawler = process.create_crawler(OutletSpider)
         crawlers.append(crawler)
         process.crawl(crawler, outlet=outlet, since=since, limit=limit, refresh=refresh)
+    if progress:
+        _report_progress(crawlers, progress)
     try:
         process.start()
     finally:
         run_ids += [c.spider.run_id for c in crawlers if getattr(c.spider, "run_id", None) is not None]
+
+
+def _report_progress(crawlers: list, progress: Callable[[CrawlProgress], None]) -> None:
+    """Call progress every PROGRESS_EVERY seconds from the reactor (stopped with it). A callback that raises
+    is dropped, not the crawl: a broken progress display must not cost the run."""
+    from twisted.internet import task  # after CrawlerProcess installed its reactor
+
+    def tick() -> None:
+        try:
+            progress(progress_of(crawlers))
+        except Exception:  # noqa: BLE001 - see above
+            log.debug("progress callback failed; no more progress this crawl", exc_info=True)
+            ticker.stop()
+
+    ticker = task.LoopingCall(tick)
+    ticker.start(PROGRESS_EVERY, now=False)
+
+
+def progress_of(crawlers: list) -> CrawlProgress:
+    """Where these crawlers stand, from their stats (a crawler not started yet counts as nothing done)."""
+    sums: dict[str, int] = {}
+    finished = downloading = working = 0
+    for crawler in crawlers:
+        try:
+            stats = crawler.stats.get_stats()
+        except AttributeError:  # its stats are made when its crawl starts
+            continue
+        finished += "finish_reason" in stats
+        try:  # what Scrapy's engine status (scrapy.utils.engine) reports: requests waiting for the outlet's
+            # politeness slot or in flight, and responses its callbacks are still handling
+            downloading += len(crawler.engine.downloader.active)
+            working += len(crawler.engine.scraper.slot.active)
+        except (AttributeError, TypeError):  # not started, or already closed
+            pass
+        for key, value in stats.items():
+            if isinstance(value, int) and (key.startswith(("warta/articles/", "warta/rejected/", "scheduler/"))
+                                           or key == "downloader/response_count"):
+                sums[key] = sums.get(key, 0) + value
+    rejected = sum(v for k, v in sums.items() if k.startswith("warta/rejected/"))
+    return CrawlProgress(
+        outlets=len(crawlers), finished=finished, pages=sums.get("downloader/response_count", 0),
+        queued=max(0, sums.get("scheduler/enqueued", 0) - sums.get("scheduler/dequeued", 0)) + downloading,
+        working=working,
+        new=sums.get("warta/articles/new", 0), updated=sums.get("warta/articles/updated", 0),
+        unchanged=sums.get("warta/articles/unchanged", 0), rejected=rejected)

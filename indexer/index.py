@@ -146,8 +146,14 @@ def stale_reason(root: Path, lexicon: Lexicon | None = None) -> str:
 
 def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None, rebuild: bool = False,
            lexicon: Lexicon | None = None, progress: Callable[[int], None] | None = None,
-           procs: int | None = None, commit_every: int = COMMIT_EVERY) -> IndexReport:
-    """Bring the index up to date with the store; rebuild when asked or when the schema changed."""
+           procs: int | None = None, commit_every: int = COMMIT_EVERY,
+           stage: Callable[[str, int], None] | None = None) -> IndexReport:
+    """Bring the index up to date with the store; rebuild when asked or when the schema changed.
+
+    The index shows no progress itself; a caller that does (`warta index` on a terminal) passes callbacks:
+    stage(name, total) as a step over `total` articles begins ("stemming" before a rebuild, then "indexing",
+    when there is anything to write), and progress(done) after each article written.
+    """
     root, started = Path(root), time.monotonic()
     lexicon = lexicon or load_lexicon()
     procs = procs or min(2, os.cpu_count() or 1)
@@ -162,10 +168,10 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
             STEMS.clear()
         wanted = _linkable(store.hashes())
         if reason:
-            report = _rebuild(root, store, wanted, names or {}, lexicon, progress, procs)
+            report = _rebuild(root, store, wanted, names or {}, lexicon, progress, procs, stage)
             report.reason = reason
         else:
-            report = _update(root, store, wanted, names or {}, lexicon, progress, commit_every)
+            report = _update(root, store, wanted, names or {}, lexicon, progress, commit_every, stage)
     report.seconds = time.monotonic() - started
     log.info(report.summary())
     return report
@@ -211,7 +217,7 @@ def _indexed(ix: Index) -> dict[str, str]:
 
 
 def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str, str], lexicon: Lexicon,
-            progress, commit_every: int) -> IndexReport:
+            progress, commit_every: int, stage=None) -> IndexReport:
     gen = current_generation(root)
     ix = open_index(root, lexicon)
     have = _indexed(ix)
@@ -221,6 +227,8 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
     report = IndexReport(generation=gen.name, unchanged=len(by_id) - len(changed), deleted=len(gone))
     if not changed and not gone:
         return report
+    if stage:
+        stage("indexing", len(changed))
     known = len(STEMS)
     grouper = Grouper(gen / BANDS_FILE, replaced=[*gone, *(article_id(url) for url in changed)])
     writer, pending = _writer(ix), 0
@@ -249,7 +257,7 @@ def _update(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str
 
 
 def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str, str], lexicon: Lexicon,
-             progress, procs: int) -> IndexReport:
+             progress, procs: int, stage=None) -> IndexReport:
     root.mkdir(parents=True, exist_ok=True)
     gen = root / f"gen-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     gen.mkdir()
@@ -257,7 +265,11 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     ix = whoosh_index.create_in(str(gen), build_schema(lexicon))
     report = IndexReport(rebuilt=True, generation=gen.name)
     urls = sorted(wanted)
+    if stage:
+        stage("stemming", len(urls))
     _warm_stems(store, urls, lexicon, procs)
+    if stage:
+        stage("indexing", len(urls))
     # Forked writer processes inherit the warm STEMS cache; each writes its own segment. Whoosh's cost per
     # document grows with the size of a writer's in-memory pool, so big builds commit in batches
     # (BATCH_SEGMENT documents per process) and leave the segments unmerged.

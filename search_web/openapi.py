@@ -91,11 +91,12 @@ STATUS = {
             "type": "object",
             "required": ["id", "name", "schedule", "articles_stored", "articles_indexed", "newest_article",
                          "last_success", "last_run", "last_error", "last_error_at", "next_due", "failures",
-                         "crawling", "overdue"],
+                         "crawling", "overdue", "health", "page_errors", "last_error_kind"],
             "properties": {
                 "id": _STR, "name": _STR, "schedule": {**_STR, "description": "an interval ('30m') or a cron line"},
                 "articles_stored": _COUNT, "articles_indexed": _COUNT, "newest_article": _TIME,
-                "last_success": {**_TIME, "description": "when the last crawl that ended ok finished"},
+                "last_success": {**_TIME, "description": "when the last crawl that ended well finished (result "
+                                                         "'ok', or 'errors': finished with page errors)"},
                 "last_run": {"type": ["object", "null"], "required": ["started", "finished", "result"],
                              "properties": {"started": _TIME, "finished": _TIME, "result": _STR, "pages": _COUNT,
                                             "new": _COUNT, "updated": _COUNT, "rejected": _COUNT,
@@ -105,6 +106,16 @@ STATUS = {
                 "failures": {**_COUNT, "description": "failed crawls in a row"},
                 "crawling": {"type": "boolean"},
                 "overdue": {"type": "boolean", "description": "no good crawl for two periods (or never)"},
+                "health": {"type": "string", "enum": ["failing", "overdue", "never", "page_errors", "ok"],
+                           "description": "failing: the last crawl failed or died; overdue: no good crawl for two "
+                                          "periods; never: no crawl has ended well yet; page_errors: the last "
+                                          "crawl ended well but some pages could not be read (a 404, a timeout, "
+                                          "an extraction error): the outlet is fine; ok"},
+                "page_errors": {**_COUNT, "description": "pages that failed in the last crawl that ended well"},
+                "last_error_kind": {"type": ["string", "null"], "enum": ["page", "crawl", "interrupted", None],
+                                    "description": "what last_error was: 'page' (a page of a crawl that ended "
+                                                   "well), 'crawl' (the crawl failed or its process died), "
+                                                   "'interrupted' (the crawl was stopped); null without one"},
             },
         }},
     },

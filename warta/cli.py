@@ -180,12 +180,24 @@ def _index(args: argparse.Namespace) -> int:
         return 1
     names = {o.id: o.name for o in load_registry(getattr(args, "seeds", None))}
     try:
-        report = update(index_path(args.data), path, names, rebuild=args.rebuild)
+        # A bar on a terminal only (articles done, rate, time left); the indexer itself shows nothing.
+        with _index_progress() as shown:
+            report = update(index_path(args.data), path, names, rebuild=args.rebuild,
+                            progress=shown.progress if shown else None, stage=shown.stage if shown else None)
     except LexiconError as exc:
         print(f"warta index: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
     return 0
+
+
+def _index_progress():
+    """A progress bar for `warta index` when stderr is a terminal, else a context holding None."""
+    from contextlib import nullcontext
+
+    from warta.console import IndexProgress, interactive
+
+    return IndexProgress(sys.stderr) if interactive() else nullcontext()
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -344,14 +356,25 @@ def _crawl(args: argparse.Namespace) -> int:
         return 2
     # crawl() returns the runs this process recorded, found by their ids (other crawls may record theirs
     # at the same time); an outlet without one never got as far as beginning its run.
-    runs = crawl(outlets, store_path(args.data), since=since, limit=args.limit, refresh=args.refresh,
-                 log_level="INFO" if args.verbose else "WARNING")
+    with _crawl_progress() as bar:  # on a terminal only: pages done of those found, rate, time left, articles
+        runs = crawl(outlets, store_path(args.data), since=since, limit=args.limit, refresh=args.refresh,
+                     log_level="INFO" if args.verbose else "WARNING", progress=bar)
     print(format_runs(runs))
     missing = [o.id for o in outlets if o.id not in {r.outlet for r in runs}]
     if missing:
         print(f"warta crawl: no run recorded for {', '.join(missing)}", file=sys.stderr)
     # "errors": the crawl finished, but extraction failed on some pages (see the run's error)
     return 0 if runs and all(r.result in ("ok", "skipped") for r in runs) and not missing else 1
+
+
+def _crawl_progress():
+    """A progress bar for `warta crawl` when stderr is a terminal, else a context holding None (no callback:
+    the scheduler's crawl processes, cron and tests pay nothing for it)."""
+    from contextlib import nullcontext
+
+    from warta.console import CrawlBar, interactive
+
+    return CrawlBar(sys.stderr) if interactive() else nullcontext()
 
 
 def format_runs(runs) -> str:
@@ -397,18 +420,30 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+STATE_WORDS = {"ok": "ok", "page_errors": "ok, {page_errors} page error(s)", "failing": "FAILING",
+               "overdue": "OVERDUE", "never": "no crawl finished yet"}
+ERROR_WORDS = {"page": "last page error", "crawl": "crawl failed", "interrupted": "crawl stopped"}
+
+
 def format_status(statuses) -> str:
+    """`warta status` as text. A crawl that ended well with some bad pages reads "ok, N page error(s)" and its
+    error "last page error", so a healthy outlet is never read as a broken one ("FAILING", "crawl failed")."""
     def when(t) -> str:
         return t.astimezone(WIB).strftime("%Y-%m-%d %H:%M") if t else "-"
     lines = [f"{'outlet':<12} {'stored':>6} {'indexed':>7}  {'newest article':<16}  {'last good crawl':<16}  "
              f"{'next crawl':<16}  state"]
     for s in statuses:
-        state = "crawling" if s.crawling else ("OVERDUE" if s.overdue else "ok")
+        state = STATE_WORDS.get(s.health, s.health).format(page_errors=s.page_errors)
         if s.failures:
             state += f", {s.failures} failed in a row"
+        if s.crawling:
+            state = f"crawling, {state}"
+        error = ""
+        if s.last_error:
+            label = ERROR_WORDS.get(s.last_error_kind, "last error")
+            error = f"  {label} ({when(s.last_error_at)}): {s.last_error}"
         lines.append(f"{s.id:<12} {s.articles_stored:>6} {s.articles_indexed:>7}  {when(s.newest_article):<16}  "
-                     f"{when(s.last_success):<16}  {when(s.next_due):<16}  {state}"
-                     + (f"  last error ({when(s.last_error_at)}): {s.last_error}" if s.last_error else ""))
+                     f"{when(s.last_success):<16}  {when(s.next_due):<16}  {state}{error}")
     lines.append("times in WIB")
     return "\n".join(lines)
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from indexer.index import update
 from indexer.store import Store
+from warta.console import LOG_TIME  # log times carry their UTC offset ("2026-11-23 09:00:41 +0700")
 from warta.locks import OutletLock
 from warta.paths import index_path, log_dir, store_path
 from warta.registry import Outlet
@@ -41,7 +42,7 @@ def setup_logging(data: Path, verbose: bool = False) -> Path:
     """One line per crawl per outlet, to stderr and to a rotating file under the data directory."""
     path = log_dir(data) / "warta.log"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", LOG_TIME)
     root = logging.getLogger("warta")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):

@@ -22,6 +22,15 @@ from warta.schedules import Schedule, jitter
 
 MAX_BACKOFF = timedelta(hours=6)
 HISTORY = 12  # runs read per outlet: enough to count a streak of failures
+# Crawls that ended well: every listing was read to its end. "errors" counted pages that extraction could not
+# read (a warta bug on those pages, not a broken outlet); an "ok" crawl may count pages that failed too (a 404
+# trap, a timeout). Either is a good crawl with page errors, never a failed one.
+GOOD = ("ok", "errors")
+# One word for how an outlet is doing, worst first, so a reader (and a monitor) tells a broken outlet from a
+# healthy one with a few bad pages: "failing" (its last crawl failed or died), "overdue" (no good crawl for
+# two periods), "never" (no crawl has ended well yet), "page_errors" (the last crawl ended well but some pages
+# could not be read), "ok".
+HEALTH = ("failing", "overdue", "never", "page_errors", "ok")
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ class OutletStatus:
     articles_stored: int
     articles_indexed: int
     newest_article: datetime | None
-    last_success: datetime | None  # when the last crawl that ended ok finished
+    last_success: datetime | None  # when the last crawl that ended well (GOOD) finished
     last_run: CrawlRun | None
     last_error: str
     last_error_at: datetime | None
@@ -69,10 +78,20 @@ class OutletStatus:
     failures: int
     crawling: bool
     overdue: bool  # no successful crawl for more than two periods (or never)
+    health: str = "ok"  # one of HEALTH
+    page_errors: int = 0  # pages that failed in the last crawl that ended well (404s, timeouts, extraction)
+    last_error_kind: str = ""  # what the last error was: ERROR_KINDS[result of its run], "" without one
+
+
+# What the last error means, by the result of the run that recorded it: "page" (pages of a crawl that ended
+# well; the outlet is fine), "crawl" (the crawl itself failed or its process died), "interrupted" (stopped).
+ERROR_KINDS = {"ok": "page", "errors": "page", "failed": "crawl", "died": "crawl", "running": "crawl",
+               "interrupted": "interrupted"}
 
 
 def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int], data: Path,
                     every: Schedule | None = None, now: datetime | None = None) -> list[OutletStatus]:
+    """Each outlet's freshness and health, from its recent runs (and its last good run, however old)."""
     now = now or datetime.now(UTC)
     summary = store.outlet_summary()
     out = []
@@ -82,19 +101,40 @@ def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int]
         crawling = OutletLock(data, o.id).held_elsewhere()
         if not crawling:  # a "running" row whose crawl holds no lock died; it is not running
             runs = [r if r.result != "running" else _died(r) for r in runs]
-        ok = next((r for r in runs if r.result == "ok"), None) or store.last_run(o.id, "ok")
+        ok = next((r for r in runs if r.result in GOOD), None) or _last_good(store, o.id)
         failed = next((r for r in runs if r.error), None)
         stored = summary.get(o.id, {"articles": 0, "newest": None})
         plan = due(o.id, schedule, runs, now)
         last_success = ok.finished if ok else None
+        overdue = last_success is None or now - last_success > 2 * schedule.period + jitter(o.id, schedule)
         out.append(OutletStatus(
             id=o.id, name=o.name, schedule=schedule.text, articles_stored=stored["articles"],
             articles_indexed=indexed.get(o.id, 0), newest_article=stored["newest"], last_success=last_success,
             last_run=runs[0] if runs else None, last_error=failed.error if failed else "",
             last_error_at=(failed.finished or failed.started) if failed else None, next_due=plan.at,
-            failures=plan.failures, crawling=crawling,
-            overdue=last_success is None or now - last_success > 2 * schedule.period + jitter(o.id, schedule)))
+            failures=plan.failures, crawling=crawling, overdue=overdue,
+            health=_health(runs, ok, overdue), page_errors=ok.errors if ok else 0,
+            last_error_kind=ERROR_KINDS.get(failed.result, "crawl") if failed else ""))
     return out
+
+
+def _last_good(store: Store, outlet_id: str) -> CrawlRun | None:
+    """The newest run that ended well, however far back (beyond the HISTORY runs read)."""
+    found = [r for r in (store.last_run(outlet_id, result) for result in GOOD) if r is not None]
+    return max(found, key=lambda r: r.id or 0, default=None)
+
+
+def _health(runs: list[CrawlRun], good: CrawlRun | None, overdue: bool) -> str:
+    """One of HEALTH, from the newest run that says something about the outlet: a crawl under way or one that
+    was stopped says nothing either way, so the run before it decides."""
+    last = next((r for r in runs if r.result not in ("running", "interrupted")), None)
+    if last is not None and last.result not in GOOD:  # failed, or died without recording its end
+        return "failing"
+    if good is None:
+        return "never"
+    if overdue:
+        return "overdue"
+    return "page_errors" if last is good and good.errors else "ok"
 
 
 def read_statuses(outlets: list[Outlet], data: Path, searcher) -> list[OutletStatus] | None:
@@ -116,6 +156,7 @@ def _died(run: CrawlRun) -> CrawlRun:
 
 
 def status_json(s: OutletStatus) -> dict:
+    """The JSON shape of /api/status and `warta status --json` (fields are only ever added)."""
     def iso(t: datetime | None) -> str | None:
         return t.isoformat() if t else None
     last = s.last_run
@@ -128,4 +169,5 @@ def status_json(s: OutletStatus) -> dict:
                      "rejected": last.rejected_total, "errors": last.errors} if last else None,
         "last_error": s.last_error or None, "last_error_at": iso(s.last_error_at), "next_due": iso(s.next_due),
         "failures": s.failures, "crawling": s.crawling, "overdue": s.overdue,
+        "health": s.health, "page_errors": s.page_errors, "last_error_kind": s.last_error_kind or None,
     }

@@ -200,7 +200,9 @@ def test_extraction_errors_are_counted_with_their_urls_and_shown_by_status(tmp_p
     assert status.returncode == 0, status.stderr
     [entry] = json.loads(status.stdout)["outlets"]
     assert entry["last_run"]["result"] == "errors" and entry["last_run"]["errors"] == 3
-    assert "extraction error" in entry["last_error"] and entry["last_success"] is None
+    assert "extraction error" in entry["last_error"] and entry["last_error_kind"] == "page"
+    # the crawl ended well: the outlet is healthy with page errors, not failing nor overdue
+    assert entry["last_success"] is not None and entry["health"] == "page_errors" and entry["page_errors"] == 3
     text = subprocess.run([sys.executable, "-m", "warta", "--data", str(tmp_path), "--seeds", str(seeds), "status"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "3 extraction error(s)" in text.stdout
