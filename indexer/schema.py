@@ -20,7 +20,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.records import Article
 from indexer.stories import Grouper
 
-SCHEMA_VERSION = 4  # bump when fields or analysis code change meaning
+SCHEMA_VERSION = 5  # bump when fields or analysis code change meaning
 
 
 def article_id(url: str) -> str:
@@ -114,5 +114,5 @@ def document(article: Article, digest: str, outlet_name: str = "", grouper: Grou
     if published:
         doc.update(published=published, year=str(article.published.year))  # the year as the outlet dated it
     if grouper is not None:
-        doc.update(grouper.assign(doc["id"], article.title, article.text))
+        doc.update(grouper.assign(doc["id"], article.title, article.text, article.published))
     return doc

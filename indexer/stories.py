@@ -13,6 +13,10 @@ sequences; two reports of one event written apart share names and a few phrases,
   article's shingles) reaches SAME_STORY: a copy whose ending was cut is contained in the original even
   though the two differ in length, which plain Jaccard would punish.
 
+Copies run within days of the release; a text that comes back months later is a new story, whatever its
+words (a Humas reuses last year's WTP release; two reports of the yearly budget session read alike). So
+two dated articles more than STORY_DAYS apart are never one story.
+
 A new article joins the story of its best match or starts its own (story id = the first article's id),
 so grouping is incremental: nothing already indexed is re-read but the candidates' fingerprints.
 Thresholds come from the judged pairs of tests/indexer/story_pairs.py (bench/stories.py scores them).
@@ -26,6 +30,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +42,7 @@ NUM_PERM = 126
 BANDS, ROWS = 42, 3
 SHINGLE = 4
 SAME_STORY = 0.5  # estimated containment at which two articles are one release (tuned on judged pairs)
+STORY_DAYS = 14  # copies of one release appear within this many days of each other
 MIN_SHINGLES = 20  # shorter texts (a caption, a notice) are too thin to call copies
 SEED = 1
 
@@ -121,6 +127,7 @@ class Member:
     id: str
     story: str
     fingerprint: Fingerprint
+    day: int | None = None  # publication day (days since 1970), None when undated
 
 
 def choose(new: Fingerprint, candidates: Iterable[Member]) -> Member | None:
@@ -141,7 +148,7 @@ def choose(new: Fingerprint, candidates: Iterable[Member]) -> Member | None:
 BANDS_FILE = "stories.sqlite3"
 _BAND_SCHEMA = """
 CREATE TABLE IF NOT EXISTS member (
-    n INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, story TEXT NOT NULL, fingerprint BLOB NOT NULL);
+    n INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, story TEXT NOT NULL, fingerprint BLOB NOT NULL, day INTEGER);
 CREATE TABLE IF NOT EXISTS band (key INTEGER NOT NULL, member INTEGER NOT NULL, PRIMARY KEY (key, member))
     WITHOUT ROWID;
 """
@@ -169,22 +176,26 @@ class Grouper:
                                     [(key, row[0]) for key in Fingerprint.from_bytes(row[1]).bands()])
                 self.db.execute("DELETE FROM member WHERE n = ?", (row[0],))
 
-    def assign(self, article_id: str, title: str, text: str) -> dict:
+    def assign(self, article_id: str, title: str, text: str, published: datetime | None = None) -> dict:
         """The story field of one article's index document."""
         fp = fingerprint(title, text)
         bands = fp.bands()
+        day = _day(published)
         candidates: dict[str, Member] = {}
         for key in bands:
-            for doc, story, data in self.db.execute(
-                    "SELECT m.doc, m.story, m.fingerprint FROM band b JOIN member m ON m.n = b.member WHERE b.key = ?",
-                    (key,)):
-                if doc != article_id and doc not in candidates:
-                    candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data))
+            for doc, story, data, other in self.db.execute(
+                    "SELECT m.doc, m.story, m.fingerprint, m.day FROM band b JOIN member m ON m.n = b.member"
+                    " WHERE b.key = ?", (key,)):
+                if doc == article_id or doc in candidates:
+                    continue
+                if day is not None and other is not None and abs(day - other) > STORY_DAYS:
+                    continue
+                candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data), other)
         best = choose(fp, sorted(candidates.values(), key=lambda m: m.id))
         story = best.story if best else article_id
         self.forget([article_id])
-        n = self.db.execute("INSERT INTO member (doc, story, fingerprint) VALUES (?, ?, ?)",
-                            (article_id, story, fp.to_bytes())).lastrowid
+        n = self.db.execute("INSERT INTO member (doc, story, fingerprint, day) VALUES (?, ?, ?, ?)",
+                            (article_id, story, fp.to_bytes(), day)).lastrowid
         self.db.executemany("INSERT OR IGNORE INTO band (key, member) VALUES (?, ?)", [(k, n) for k in bands])
         return {"story": story}
 
@@ -194,6 +205,10 @@ class Grouper:
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _day(when: datetime | None) -> int | None:
+    return None if when is None else when.toordinal() - 719163  # date(1970, 1, 1).toordinal()
 
 
 class StoryMap:

@@ -1,8 +1,8 @@
 """Compose the mirror: which articles each site publishes, with their true metadata.
 
 Deterministic for a given config, so a test can build the same mirror twice and compare. Article text
-comes from the seed articles, then the shared corpus, then (for benchmark-sized mirrors, or when the
-corpus is absent) articles composed from real paragraphs of those texts.
+comes from the seed articles, then news written from the grammar of pemda news (mirror/newsgen.py) and,
+when the shared corpus is present, real detik.com articles beside it (up to half of each site).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from mirror import newsgen
 from mirror.model import THEMES, WIB, MirrorArticle, SiteSpec
 from mirror.render import slugify
 from mirror.syndicate import copy_of
@@ -67,7 +68,7 @@ def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
     pinned = seed_texts() + (load_texts(Path(config.extra), "extra") if config.extra else ())
     corpus = list(corpus_texts()) if config.use_corpus else []
     rng.shuffle(corpus)
-    pool = [p for t in (corpus or seed_texts()) for p in t.paragraphs if len(p.split()) >= 8]
+    taken = {t.title.casefold() for t in pinned}
     wanted = config.articles_per_site + config.reserve_per_site
     out = []
     # the portals first, so that the news sites can run copies of what the portals published
@@ -76,36 +77,35 @@ def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
     for k in order:
         spec = specs[k]
         texts = [t for t in pinned if t.site == spec.id]
-        copies = _copies(rng, releases, spec, round(wanted * config.syndicated)) if spec.theme != "goid" else []
-        texts += corpus[k::len(specs)][: wanted - len(texts) - len(copies)]
+        copies = _copies(rng, releases, spec, round(wanted * config.syndicated), taken) if spec.theme != "goid" else []
+        texts += corpus[k::len(specs)][: (wanted - len(texts) - len(copies)) // 2]
+        taken.update(t.title.casefold() for t in texts)
         while len(texts) < wanted - len(copies):
-            texts.append(_compose(rng, pool, f"{spec.id}-{len(texts)}"))
+            government, place = newsgen.subjects(rng, spec.regions, portal=spec.theme == "goid")
+            texts.append(newsgen.write(rng, f"{spec.id}-{len(texts)}", government, place, spec.dateline, taken))
         content = SiteContent(spec, _publish(rng, spec, texts + copies, config.reserve_per_site))
+        taken.update(a.title.casefold() for a in content.articles)  # as published: with their years filled in
         if spec.theme == "goid":
             releases += content.articles[: config.articles_per_site]
         out.append(content)
     return sorted(out, key=lambda c: specs.index(c.spec))
 
 
-def _copies(rng: random.Random, releases: list[MirrorArticle], spec: SiteSpec, n: int) -> list[Text]:
-    """A news site's copies of portal releases, each published a few hours after the release."""
+def _copies(rng: random.Random, releases: list[MirrorArticle], spec: SiteSpec, n: int, taken: set[str]
+            ) -> list[Text]:
+    """A news site's copies of portal releases, each published a few hours after the release under the
+    outlet's own headline (one no other article of the mirror has)."""
     out = []
     for release in rng.sample(releases, min(n, len(releases))):
-        title, paragraphs, _ = copy_of(release.title, release.paragraphs, rng, most=3)
+        for _ in range(10):
+            title, paragraphs, _ = copy_of(release.title, release.paragraphs, rng, most=3, retitle=1.0)
+            if title.casefold() not in taken:
+                break
+        taken.add(title.casefold())
         out.append(Text(key=f"{spec.id}-copy-{release.site}-{release.number}", title=title, paragraphs=paragraphs,
                         published=release.published + timedelta(hours=rng.randint(2, 30)), category="Pemerintahan",
                         site=spec.id, copy_of=(release.site, release.number)))
     return out
-
-
-def _compose(rng: random.Random, pool: list[str], key: str) -> Text:
-    """An article of real paragraphs drawn from several texts, for mirrors larger than the corpus."""
-    paragraphs = tuple(rng.sample(pool, min(len(pool), rng.randint(6, 10))))
-    words = rng.choice(paragraphs).split()
-    start = rng.randint(0, max(0, len(words) - 10))
-    title = " ".join(words[start:start + rng.randint(7, 11)]).strip(",.;:\"“”'")
-    return Text(key=key, title=title[:1].upper() + title[1:], paragraphs=paragraphs, published=None,
-                category=rng.choice(("Pemerintahan", "Ekonomi", "Sosial", "Pembangunan", "Politik", "Hukum")))
 
 
 def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int) -> list[MirrorArticle]:
@@ -121,6 +121,7 @@ def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int
     articles, slugs = [], set()
     for i, (published, text) in enumerate(visible + held):
         published = published.replace(second=0, microsecond=0)
+        text = newsgen.dated(text, published)
         slug = base = slugify(text.title)
         n = 2
         while slug in slugs:
@@ -136,7 +137,7 @@ def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int
             author=text.author or rng.choice(authors), category=text.category,
             tags=text.tags or tuple(w for w in text.title.split() if w[:1].isupper())[:3],
             regions=spec.regions, image=_image_path(spec, published, number, slug),
-            image_caption=text.image_caption, copy_of=text.copy_of,
+            image_caption=text.image_caption, copy_of=text.copy_of, pinned=bool(text.site) and not text.copy_of,
         ))
     return articles
 

@@ -33,6 +33,7 @@ class MirrorArticle:
     image: str  # path of the lead image on the site
     image_caption: str = ""
     copy_of: tuple[str, int] | None = None  # a syndicated copy: (site, number) of the release it copies
+    pinned: bool = False  # a seed or test article (mirror/texts.py) that tests look for: never behind a trap
 
     @property
     def text(self) -> str:
@@ -58,5 +59,6 @@ class SiteSpec:
     encoding: str = "utf-8"
     weather_bar: bool = False
     repeat_body: bool = False
+    dateline: str = "{KOTA} –"  # how a written article's lead opens; {KOTA}/{Kota}: the place, upper/as is
     byline: str = ""  # a byline paragraph some outlets end the body with, e.g. "Reporter: {author}"
     traps: tuple[str, ...] = ()  # the ugly-web pages this site serves; see mirror/sites.toml

@@ -87,8 +87,8 @@ class Site:
 
     def _private(self) -> MirrorArticle | None:
         """An article that lives only under the robots.txt-disallowed section."""
-        published = self.all[: self.visible]
-        return published[min(4, len(published) - 1)] if "private" in self.spec.traps and published else None
+        hidden = [a for a in self.all[: self.visible] if not a.pinned]
+        return hidden[min(1, len(hidden) - 1)] if "private" in self.spec.traps and hidden else None
 
     def _newest(self, n: int | None = None, query: str = "") -> list[ArticleView]:
         arts = self.articles()[::-1]

@@ -51,15 +51,19 @@ EDITS = {"dateline": dateline, "first-sentence": first_sentence, "cut-ending": c
          "baca-juga": baca_juga, "spelling": spelling}
 
 
-def copy_of(title: str, paragraphs: tuple[str, ...], rng: random.Random, most: int = 4
+def copy_of(title: str, paragraphs: tuple[str, ...], rng: random.Random, most: int = 4, retitle: float = 0.5
             ) -> tuple[str, tuple[str, ...], str]:
-    """An outlet's copy: (title, paragraphs, the edits made), one to `most` edits, sometimes a new headline."""
+    """An outlet's copy: (title, paragraphs, the edits made), one to `most` edits, and with chance `retitle`
+    the outlet's own headline."""
     names = rng.sample(sorted(EDITS), rng.randint(1, most))
     edited = list(paragraphs)
     for name in names:
         edited = EDITS[name](edited, rng)
-    if rng.random() < 0.5:
+    if tuple(edited) == tuple(paragraphs):  # a spelling the text never uses, an ending too short to cut
+        edited = dateline(edited, rng)
+        names.append("dateline")
+    if rng.random() < retitle:
         title = rng.choice([f"{title} | {rng.choice(OUTLETS)}", f"Ini Kata Pemda: {title}", title.upper(),
-                            " ".join(title.split()[: max(4, len(title.split()) - 3)])])
+                            " ".join(title.split()[: max(4, len(title.split()) - 3)]).rstrip(",:;–-")])
         names.append("headline")
     return title, tuple(edited), "+".join(names)

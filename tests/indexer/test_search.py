@@ -27,9 +27,15 @@ def searcher(search_data):
 
 
 def titles(searcher: Searcher, query: str, **kw) -> list[str]:
-    result = searcher.search(SearchRequest(query, per_page=50, **kw))
-    assert result.total == len(result.hits)
-    return [h.article.title for h in result.hits]
+    """Every hit's title, in rank order, across pages."""
+    found: list[str] = []
+    for page in range(1, 100):
+        result = searcher.search(SearchRequest(query, per_page=50, page=page, **kw))
+        found += [h.article.title for h in result.hits]
+        if len(found) >= result.total or not result.hits:
+            break
+    assert len(found) == result.total
+    return found
 
 
 @pytest.mark.parametrize(("query", "expected"), [

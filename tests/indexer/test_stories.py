@@ -30,6 +30,18 @@ def test_judged_pairs_group_as_judged():
     assert tp / (tp + fp) >= 0.98 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
 
 
+def test_a_text_that_comes_back_weeks_later_is_a_new_story():
+    """A Humas reuses last year's release; an outlet's copy runs within days. Undated articles still group."""
+    text = repository_texts()[0]
+    body = "\n\n".join(text.paragraphs)
+    day = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    grouper = Grouper()
+    first = grouper.assign("release", text.title, body, day)["story"]
+    assert grouper.assign("copy", text.title, body, day + timedelta(days=3))["story"] == first
+    assert grouper.assign("next-year", text.title, body, day + timedelta(days=365))["story"] == "next-year"
+    assert grouper.assign("undated", text.title, body, None)["story"] in (first, "next-year")
+
+
 def test_a_cut_copy_is_contained_in_its_original():
     text = repository_texts()[0]
     whole = "\n\n".join(text.paragraphs)
