@@ -1,6 +1,6 @@
 """Index and query benchmark: warta's Whoosh index at 10,000 and 100,000 articles.
 
-    python bench/index.py [--sizes 10000 100000] [--baseline-max 10000] [--keep DIR]
+    python bench/index.py [--sizes 10000 100000] [--baseline-max 10000] [--keep DIR] [--incremental 1000]
 
 Articles are composed from real paragraphs of ../shared/corpus (6 to 12 each, about 600 words, corpus
 titles, the registry's outlets and regions, dates over 2022-2025) and written to a fresh store; then
@@ -11,6 +11,10 @@ counts, a highlighted snippet per hit and a did-you-mean check, as `warta search
 The baseline is a plain Whoosh index of the same articles (StandardAnalyzer, one writer, `groupedby`
 facets and `hit.highlights`), built in the same run for sizes up to --baseline-max: the machines are
 shared and noisy, so ratios say more than absolute times.
+
+Also per size: the resident memory of a `warta serve --workers 1` process on that data directory after it
+has answered the query mix once over HTTP, and (--incremental N) the seconds `warta index` takes to bring
+the index up to date after N new articles reach the store.
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -60,7 +68,7 @@ QUERIES: list[tuple[str, dict]] = [
 ]
 
 
-def compose(n: int, seed: int = 7) -> list[Article]:
+def compose(n: int, seed: int = 7, first: int = 0) -> list[Article]:
     texts = corpus_texts()
     if not texts:
         sys.exit("bench/index.py needs ../shared/corpus/detik-2025.csv (or WARTA_CORPUS)")
@@ -69,7 +77,7 @@ def compose(n: int, seed: int = 7) -> list[Article]:
     pool = [p for t in texts for p in t.paragraphs if len(p.split()) >= 8]
     start, span = datetime(2022, 1, 1, tzinfo=UTC), 4 * 365 * 24 * 3600
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         outlet = outlets[i % len(outlets)]
         title = texts[rng.randrange(len(texts))].title
         out.append(Article(url=f"{outlet.url.rstrip('/')}/bench/{i}", outlet=outlet.id, title=title,
@@ -111,6 +119,39 @@ def run_queries(searcher: Searcher, rounds: int) -> tuple[float, list[float], li
     return opened, first, again
 
 
+def serve_memory_mb(data: Path) -> float:
+    """RSS of `warta serve --workers 1` on data after one pass of the query mix over HTTP."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(data), "serve", "--workers", "1",
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{base}/api/status", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        for text, _filters in QUERIES:
+            urllib.request.urlopen(f"{base}/api/search?{urllib.parse.urlencode({'q': text})}", timeout=120).read()
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def incremental_seconds(here: Path, n: int, new: int) -> float:
+    """Seconds for `indexer.index.update` after `new` articles reach a store of n (store writes not counted)."""
+    fill_store(here / "warta.sqlite3", compose(new, seed=11, first=n))
+    names = {o.id: o.name for o in load_registry()}
+    started = time.perf_counter()
+    update(here / "index", here / "warta.sqlite3", names)
+    return time.perf_counter() - started
+
+
 def baseline(articles: list[Article], where: Path, rounds: int) -> tuple[float, float, float]:
     """Plain Whoosh, used the straightforward way: articles/s, then query p50/p95 (ms)."""
     from whoosh import index as wi
@@ -150,6 +191,9 @@ def main() -> int:
     parser.add_argument("--baseline-max", type=int, default=10_000, help="largest size to build plain Whoosh at")
     parser.add_argument("--keep", type=Path, help="build under this directory and keep it")
     parser.add_argument("--reuse", action="store_true", help="with --keep: query the index kept there, build nothing")
+    parser.add_argument("--incremental", type=int, default=0, metavar="N",
+                        help="then time `warta index` after N new articles")
+    parser.add_argument("--no-serve", action="store_true", help="skip the `warta serve` memory measurement")
     args = parser.parse_args()
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="warta-bench-index-"))
     rows = []
@@ -180,6 +224,13 @@ def main() -> int:
                       f"query p50 {b50:6.1f} ms, p95 {b95:6.1f} ms", flush=True)
                 print(f"ratio  {n:>7} articles: indexing x{rate / b_rate:.2f}, p50 x{b50 / p50:.1f} faster, "
                       f"p95 x{b95 / p95:.1f} faster", flush=True)
+            if not args.no_serve:
+                print(f"serve  {n:>7} articles: warta serve --workers 1 resident memory "
+                      f"{serve_memory_mb(here):.0f} MB after the query mix", flush=True)
+            if args.incremental and not args.reuse:
+                seconds = incremental_seconds(here, n, args.incremental)
+                print(f"update {n:>7} articles: warta index after {args.incremental} new articles: {seconds:.1f} s",
+                      flush=True)
             rows.append(row)
     finally:
         if not args.keep:

@@ -26,6 +26,7 @@ AUTHORS = ("Burhan S", "Rina Siregar", "Dedi Hutapea", "Teddy Akbari", "Agus Uta
            "Fadli Nasution", "Sri Wahyuni", "Hendra Sembiring", "Putri Damanik")
 GOID_AUTHORS = ("Admin Diskominfo", "Humas Setdako", "Tim Media Center")
 SPAN = (datetime(2022, 1, 3, tzinfo=WIB), datetime(2025, 10, 31, tzinfo=WIB))
+RECENT_DAYS = 42
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class MirrorConfig:
     gzip: bool = True  # compress responses for clients that accept gzip, as real servers do
     seed: int = 2025
     syndicated: float = 0.0  # share of the news sites' articles that are copies of the .go.id portals' releases
+    until: str = ""  # YYYY-MM-DD the visible news runs up to (the day before); "" is SPAN's fixed end
+    recent: float = 0.0  # share of written articles dated in the RECENT_DAYS before `until` (the rest: over years)
 
 
 @dataclass
@@ -83,7 +86,8 @@ def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
         while len(texts) < wanted - len(copies):
             government, place = newsgen.subjects(rng, spec.regions, portal=spec.theme == "goid")
             texts.append(newsgen.write(rng, f"{spec.id}-{len(texts)}", government, place, spec.dateline, taken))
-        content = SiteContent(spec, _publish(rng, spec, texts + copies, config.reserve_per_site))
+        content = SiteContent(spec, _publish(rng, spec, texts + copies, config.reserve_per_site, _span(config),
+                                             config.recent))
         taken.update(a.title.casefold() for a in content.articles)  # as published: with their years filled in
         if spec.theme == "goid":
             releases += content.articles[: config.articles_per_site]
@@ -108,14 +112,29 @@ def _copies(rng: random.Random, releases: list[MirrorArticle], spec: SiteSpec, n
     return out
 
 
-def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int) -> list[MirrorArticle]:
-    """Give texts dates, numbers, slugs and paths; the newest `reserve` are dated after all the rest."""
-    seconds = int((SPAN[1] - SPAN[0]).total_seconds())
-    dated = [(t.published or SPAN[0] + timedelta(seconds=rng.randrange(seconds)), t) for t in texts]
+def _span(config: MirrorConfig) -> tuple[datetime, datetime]:
+    """Dates written articles take: SPAN, or the same length of time ending the day before `until`."""
+    if not config.until:
+        return SPAN
+    end = datetime.fromisoformat(config.until).replace(tzinfo=WIB) - timedelta(days=1)
+    return end - (SPAN[1] - SPAN[0]), end
+
+
+def _publish(rng: random.Random, spec: SiteSpec, texts: list[Text], reserve: int,
+             span: tuple[datetime, datetime] = SPAN, recent: float = 0.0) -> list[MirrorArticle]:
+    """Give texts dates, numbers, slugs and paths; the newest `reserve` are dated after all the rest.
+
+    A `recent` share of the undated texts falls in the last RECENT_DAYS of the span, so a demo reads like
+    the past weeks of regional news with its archive behind it."""
+    def when() -> datetime:
+        start = span[1] - timedelta(days=RECENT_DAYS) if rng.random() < recent else span[0]
+        return start + timedelta(seconds=rng.randrange(int((span[1] - start).total_seconds())))
+
+    dated = [(t.published or when(), t) for t in texts]
     seeds = [d for d in dated if d[1].site]  # pinned texts are always visible
     rest = sorted((d for d in dated if not d[1].site), key=lambda d: d[0])
     visible, held = sorted(seeds + rest[: len(rest) - reserve], key=lambda d: d[0]), rest[len(rest) - reserve:]
-    newest = visible[-1][0] if visible else SPAN[1]
+    newest = visible[-1][0] if visible else span[1]
     held = [(newest + timedelta(hours=3 * (i + 1), minutes=rng.randrange(60)), t) for i, (_, t) in enumerate(held)]
     authors = GOID_AUTHORS if spec.theme == "goid" else AUTHORS
     articles, slugs = [], set()

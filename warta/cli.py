@@ -454,6 +454,7 @@ def _demo(args: argparse.Namespace) -> int:
     import subprocess
     import threading
     import time
+    from datetime import datetime
 
     from indexer.index import current_generation
     from mirror.build import MirrorConfig
@@ -465,7 +466,9 @@ def _demo(args: argparse.Namespace) -> int:
     except ScheduleError as exc:
         print(f"warta demo: --every: {exc}", file=sys.stderr)
         return 2
-    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve, syndicated=0.25)
+    # the demo's news runs up to today, most of it from the past weeks
+    config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve, syndicated=0.25,
+                          until=datetime.now(WIB).date().isoformat(), recent=0.6)
     try:
         mirror = Mirror(config, getattr(args, "seeds", None)).start()
     except OSError as exc:
