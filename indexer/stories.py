@@ -85,29 +85,58 @@ def shingles(title: str, text: str) -> set[bytes]:
     return {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
+class _WordHashes(dict):
+    """word -> CRC-32 of its UTF-8, computed once per process: a news vocabulary is small, its words many."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 1_000_000:
+            self.clear()
+        value = self[word] = zlib.crc32(word.encode("utf-8"))
+        return value
+
+
+_WORD_HASHES = _WordHashes()
+
+
 def shingle_hashes(title: str, text: str) -> np.ndarray:
     """32-bit hashes of the distinct word 4-shingles: CRC-32 per word, combined over the window in numpy.
 
     Hashing each shingle's text in Python (datasketch's default, SHA-1) costs more than all the rest of
-    indexing an article; one C call per word and array arithmetic per window cost a tenth of that.
+    indexing an article; a cached hash per word and array arithmetic per window cost a small part of that.
     """
     words = _words(title, text)
     if len(words) < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
-    w = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in words), dtype=np.uint64, count=len(words))
+    w = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
     h = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
     for i in range(SHINGLE):
         h = (h * np.uint64(1_000_003) + w[i:len(w) - SHINGLE + 1 + i]) & np.uint64(0xFFFFFFFF)
     return np.unique(h)
 
 
+# datasketch's "affine32" MinHash (MurmurHash3's 32-bit finalizer, then a*h + b modulo 2**32), computed
+# here on the whole array at once: building a datasketch object per article cost more than the arithmetic.
+# tests/indexer/test_stories.py checks the values against datasketch's own.
+_A, _B = (np.asarray(p, dtype=np.uint32) for p in _TEMPLATE.permutations)
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _minhash(values: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX
+    h = values.astype(np.uint32)
+    h ^= h >> s1
+    h *= m1
+    h ^= h >> s2
+    h *= m2
+    h ^= h >> s3
+    return (h[:, None] * _A + _B).min(axis=0).astype(np.uint64)
+
+
 def fingerprint(title: str, text: str) -> Fingerprint:
     found = shingle_hashes(title, text)
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=_TEMPLATE.permutations,
-                scheme=_TEMPLATE.scheme)
-    if len(found):
-        m.update_batch(found.tolist())
-    return Fingerprint(np.asarray(m.hashvalues, dtype=np.uint64), len(found))
+    if not len(found):
+        return Fingerprint(np.asarray(_TEMPLATE.hashvalues, dtype=np.uint64), 0)
+    return Fingerprint(_minhash(found), len(found))
 
 
 def containment(a: Fingerprint, b: Fingerprint) -> float:
@@ -182,15 +211,13 @@ class Grouper:
         bands = fp.bands()
         day = _day(published)
         candidates: dict[str, Member] = {}
-        for key in bands:
-            for doc, story, data, other in self.db.execute(
-                    "SELECT m.doc, m.story, m.fingerprint, m.day FROM band b JOIN member m ON m.n = b.member"
-                    " WHERE b.key = ?", (key,)):
-                if doc == article_id or doc in candidates:
-                    continue
-                if day is not None and other is not None and abs(day - other) > STORY_DAYS:
-                    continue
-                candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data), other)
+        rows = self.db.execute(
+            "SELECT DISTINCT m.doc, m.story, m.fingerprint, m.day FROM band b JOIN member m ON m.n = b.member"
+            f" WHERE b.key IN ({','.join('?' * len(bands))})", bands) if bands else ()
+        for doc, story, data, other in rows:
+            if doc == article_id or (day is not None and other is not None and abs(day - other) > STORY_DAYS):
+                continue
+            candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data), other)
         best = choose(fp, sorted(candidates.values(), key=lambda m: m.id))
         story = best.story if best else article_id
         self.forget([article_id])

@@ -30,6 +30,22 @@ def test_judged_pairs_group_as_judged():
     assert tp / (tp + fp) >= 0.98 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
 
 
+def test_fingerprints_are_datasketchs_minhash():
+    """stories.py computes datasketch's affine32 MinHash itself, in one array operation; the values must be
+    the library's, so a datasketch upgrade that changes them is caught here, not in grouping quality."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from indexer import stories
+
+    text = repository_texts()[1]
+    found = stories.shingle_hashes(text.title, "\n\n".join(text.paragraphs))
+    reference = MinHash(num_perm=stories.NUM_PERM, seed=stories.SEED, hashfunc=int)
+    reference.update_batch(found.tolist())
+    assert np.array_equal(fingerprint(text.title, "\n\n".join(text.paragraphs)).hashes,
+                          np.asarray(reference.hashvalues, dtype=np.uint64))
+
+
 def test_a_text_that_comes_back_weeks_later_is_a_new_story():
     """A Humas reuses last year's release; an outlet's copy runs within days. Undated articles still group."""
     text = repository_texts()[0]
