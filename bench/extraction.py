@@ -36,9 +36,13 @@ def _pct(value: float) -> str:
     return f"{'-':>6}" if math.isnan(value) else f"{value:6.1%}"
 
 
+def _num(value: float) -> str:
+    return f"{'-':>6}" if math.isnan(value) else f"{value:6.3f}"
+
+
 def _line(group: str, name: str, scores: list[ev.Score]) -> str:
     m = ev.summary(scores)
-    return (f"{group:<26} {name:<12} {m['pages']:>5} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} "
+    return (f"{group:<26} {name:<12} {m['pages']:>5} {_num(m['precision'])} {_num(m['recall'])} {_num(m['f1'])} "
             f"{_pct(m['title'])} {_pct(m['date'])} {m['ms']:8.1f}")
 
 
@@ -47,7 +51,9 @@ def report(title: str, cases: list[ev.Case], groups: bool = False) -> dict[str, 
         for fn in EXTRACTORS.values():
             fn(case)
     results = {name: ev.run(cases, fn) for name, fn in EXTRACTORS.items()}
-    print(f"\n## {title}: {len(results['warta'])} article pages\n")
+    counts = ev.summary(results["warta"])
+    print(f"\n## {title}: {len(results['warta'])} article pages (gold body {counts['bodied']}, title "
+          f"{counts['titled']}, date {counts['dated']}; P/R/F1, title and date each over the pages with that gold)\n")
     print(f"{'group':<26} {'extractor':<12} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'title':>6} {'date':>6} "
           f"{'ms/page':>8}")
     by: dict[str, dict[str, list[ev.Score]]] = defaultdict(lambda: defaultdict(list))
@@ -67,7 +73,8 @@ def report(title: str, cases: list[ev.Case], groups: bool = False) -> dict[str, 
             print(_line(group, name, by[group][name]))
     ours, theirs = ev.summary(results["warta"]), ev.summary(results["trafilatura"])
     print(f"\ncost: warta takes {ours['ms'] / max(1e-9, theirs['ms']):.2f}x the time of plain trafilatura per page")
-    trailing = [(w, t) for w, t in zip(results["warta"], results["trafilatura"], strict=True) if w.f1 < t.f1 - MARGIN]
+    trailing = [(w, t) for w, t in zip(results["warta"], results["trafilatura"], strict=True)
+                if "body" in w.case.scored and w.f1 < t.f1 - MARGIN]
     print(f"pages where warta trails trafilatura by more than {MARGIN} F1: {len(trailing)}")
     for w, t in sorted(trailing, key=lambda pair: pair[0].f1 - pair[1].f1):
         why = f" rejected: {w.got.rejected}" if w.got.rejected else ""

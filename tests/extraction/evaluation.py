@@ -34,7 +34,7 @@ class Case:
     paragraphs: list[str] = field(default_factory=list)
     reject: str = ""  # the reason a page that is no article must be rejected with
     gold: str = "mirror"  # where the expected article comes from: mirror, hand, or a source repository's data
-    scored: tuple[str, ...] = ("title", "date")  # the fields besides the body that have gold
+    scored: tuple[str, ...] = ("title", "date", "body")  # the fields that have gold (a real page may lack some)
     language: str = "id"  # "any": score the body with warta's language gate out of the way
 
     @property
@@ -130,15 +130,19 @@ def run(cases: Iterable[Case], extractor: Callable[[Case], Got]) -> list[Score]:
 
 
 def summary(scores: list[Score]) -> dict[str, float]:
-    """Means over the pages; title and date over the pages that have that gold (nan when none has)."""
+    """Means over the pages; body, title and date each over the pages that have that gold (nan when none has)."""
     n = len(scores) or 1
+    bodied = [s for s in scores if "body" in s.case.scored]
     titled = [s for s in scores if "title" in s.case.scored]
     dated = [s for s in scores if "date" in s.case.scored]
-    return {"pages": len(scores),
-            "precision": sum(s.precision for s in scores) / n, "recall": sum(s.recall for s in scores) / n,
-            "f1": sum(s.f1 for s in scores) / n,
-            "title": sum(s.title_ok for s in titled) / len(titled) if titled else float("nan"),
-            "date": sum(s.date_ok for s in dated) / len(dated) if dated else float("nan"),
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    return {"pages": len(scores), "bodied": len(bodied), "titled": len(titled), "dated": len(dated),
+            "precision": mean([s.precision for s in bodied]), "recall": mean([s.recall for s in bodied]),
+            "f1": mean([s.f1 for s in bodied]),
+            "title": mean([s.title_ok for s in titled]), "date": mean([s.date_ok for s in dated]),
             "ms": sum(s.ms for s in scores) / n}
 
 
