@@ -65,6 +65,9 @@ LABEL = re.compile(
     r"(?:image|foto|gambar|slide)\s+\d+\s+(?:of|dari)\s*/?\s*\d+|\d+\s*/\s*\d+|caption|close|tutup|"
     r"back to gallery|kembali ke galeri|lihat galeri|view gallery|"
     r"dibaca\s*:?\s*\d+(?:\s*kali)?|posting lama|posting lebih baru|beranda|langganan:.*|"
+    # reader-reaction widgets: "Rate artikel ini", "Like (0)", "Suka 12"
+    r"rate (?:artikel ini|this article)|beri (?:nilai|rating)(?: artikel ini)?|bagaimana reaksi anda\??|"
+    r"(?:like|dislike|suka|tidak suka|love|senang|sedih|marah|kaget|lucu|terinspirasi)\s*\(?\d+\)?|"
     r"(?:copyright|hak cipta)\b.*|©.*)\W*$",
     re.IGNORECASE)
 # Lines that are page furniture whatever container they sit in (issue 14): share bars, tag lines, syndication
@@ -85,7 +88,8 @@ FURNITURE_LINE = re.compile(
 FURNITURE_WORDS = 40  # longer than this, a line is the article's own words whatever it starts with
 # Inline cross-links inside or between paragraphs: "Baca Juga: <title>", "LIHAT JUGA <title>".
 READ_ALSO = re.compile(
-    r"^\W*(?:baca|lihat|simak|cek)\s+(?:juga|pula)\b|^\W*baca\s*:|^\W*(?:berita|artikel) terkait\s*:", re.IGNORECASE)
+    r"^\W*(?:baca|lihat|simak|cek)\s+(?:juga|pula)\b|^\W*baca\s*:|^\W*(?:berita|artikel) terkait\s*:|"
+    r"^\W*(?:news ?flash|berita terkini|berita terpopuler|terpopuler|populer|trending|headline)\s*:", re.IGNORECASE)
 READ_ALSO_INLINE = re.compile(r"\s*\b(?:baca|lihat|simak)\s+juga\s*:.*$", re.IGNORECASE)
 # Byline and credit lines that close (or open) a body.
 CREDIT = re.compile(

@@ -291,6 +291,10 @@ def test_a_comment_inside_a_paragraph_does_not_split_it():
     "Artikel ini telah tayang di Kompas.com dengan judul \"Pemko Binjai Raih Predikat Baik\"",
     "Simak berita terkini lainnya di Google News",
     "Foto 1 dari 5", "Image 1 of / 23", "1 / 23", "Caption", "Back to Gallery",
+    # reader-reaction widgets and teaser headings (liputan6's, in the real set)
+    "- Rate artikel ini", "- Like (0)", "- Dislike (0)", "Suka 12", "Bagaimana reaksi Anda?",
+    "News Flash: Ini Komentar Ahok Mengenai Daeng Aziz Pentolan Kalijodo",
+    "Berita Terkini: Pemko Binjai Gelar Apel Gabungan",
 ])
 def test_indonesian_furniture_lines_go_from_any_container(line):
     from crawler.boilerplate import is_boilerplate
@@ -303,6 +307,8 @@ def test_indonesian_furniture_lines_go_from_any_container(line):
     "Oleh karena itu pada 3 November 2025 warga diminta waspada terhadap banjir kiriman.",
     "Oleh warga setempat, jembatan itu dibangun pada 3 November 2025.",
     "Tags yang dipasang petugas di pohon itu menandai batas lahan milik pemerintah kota.",
+    "Suka atau tidak, warga harus mengurus izin usaha sebelum berjualan di pasar kota.",
+    "Headline surat kabar lokal pagi itu memuat foto banjir di Kecamatan Binjai Timur.",
 ])
 def test_sentences_that_merely_start_like_furniture_stay(line):
     from crawler.boilerplate import is_boilerplate
