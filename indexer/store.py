@@ -18,6 +18,44 @@ from pathlib import Path
 
 from indexer.records import Article, CrawlRun
 
+# What a store raises when it cannot do its job. Code above the store names these, never sqlite3, so that
+# another store (PostgreSQL, docs/scaling.md) changes this module only.
+StoreError = sqlite3.DatabaseError  # damaged, not a store, or busy
+StoreBusy = sqlite3.OperationalError  # locked, busy, disk full: the store itself is fine, this job failed
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A store another process holds just now (locked, busy): wait and retry, nothing is wrong with it."""
+    return isinstance(exc, StoreBusy) and any(w in str(exc) for w in ("locked", "busy"))
+
+
+def problem(path: Path) -> str:
+    """Why the store at path cannot be opened ('' when it can or does not exist yet), read without writing."""
+    if not path.exists():
+        return ""
+    if not path.is_file():
+        return f"{path}: the store is not a file"
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return f"{path}: cannot read the store: {exc.strerror or exc}"
+    if head and head != SQLITE_HEADER:
+        return f"{path}: not a warta store (not an SQLite database); move it away or choose another --data"
+    try:  # read-only: a damaged file is found here, before a command writes anything beside it
+        db = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except StoreBusy:  # busy or locked: the store is fine, the command will wait for it
+        return ""
+    except StoreError as exc:
+        return f"{path}: the store is damaged ({exc}); move it away or choose another --data"
+    return ""
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url          TEXT PRIMARY KEY,

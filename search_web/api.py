@@ -12,9 +12,8 @@ import logging
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.index import IndexMissingError
 from indexer.query import UserError
-from indexer.search import SearchError
+from indexer.search import IndexMissingError, SearchError
 from indexer.serialize import article_json, result_json
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.openapi import document

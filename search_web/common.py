@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from flask import current_app
 
 from indexer.search import Searcher
+from indexer.store import StoreError, is_busy
 from warta.registry import Outlet
 from warta.status import OutletStatus, read_statuses
 
@@ -27,8 +26,8 @@ def statuses() -> list[OutletStatus] | None:
     """Per-outlet freshness from the store (read-only), or None before the first crawl."""
     try:
         return read_statuses(outlets(), current_app.config["WARTA_DATA"], searcher())
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+    except StoreError as exc:
+        if is_busy(exc):
             raise
         current_app.logger.error("the store cannot be read: %s", exc)
         raise StoreUnreadableError(f"the article store cannot be read ({exc}); see the server's log") from None

@@ -12,7 +12,6 @@ Messages a person reads are in Bahasa Indonesia (search_web/messages.py renders 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
@@ -21,9 +20,9 @@ from weakref import WeakKeyDictionary
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.index import IndexMissingError
-from indexer.search import Searcher, SearchError, SearchRequest, SearchResult
+from indexer.search import IndexMissingError, Searcher, SearchError, SearchRequest, SearchResult
 from indexer.serialize import local_time
+from indexer.store import StoreBusy
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.dates import tanggal, tanggal_jam
 from search_web.messages import bahasa
@@ -194,7 +193,7 @@ def freshness() -> list[Freshness] | None:
         found = statuses()
     except StoreUnreadableError:
         return None
-    except sqlite3.OperationalError as exc:  # locked: statuses() leaves it to the caller
+    except StoreBusy as exc:  # locked: statuses() leaves it to the caller
         current_app.logger.warning("crawl status not read for the home page: %s", exc)
         return None
     if found is not None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
+from indexer.store import StoreBusy, StoreError
 from warta.paths import data_dir, data_problem, index_path, store_path, store_problem
 from warta.registry import RegistryError, load_registry, select
 from warta.schedules import WIB
@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     except RegistryError as exc:
         print(f"warta: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError):  # locked, disk full: the job failed, the input is fine
+    except StoreError as exc:
+        if isinstance(exc, StoreBusy):  # locked, disk full: the job failed, the input is fine
             raise
         print(f"warta {args.command}: the store {store_path(args.data)} cannot be read: {exc}", file=sys.stderr)
         return 2

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from indexer.index import IndexMissingError
 from indexer.records import CrawlRun
+from indexer.search import IndexMissingError
 from indexer.store import Store
 from warta.locks import OutletLock
 from warta.paths import store_path
