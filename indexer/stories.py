@@ -43,7 +43,7 @@ BANDS, ROWS = 42, 3
 SHINGLE = 4
 SAME_STORY = 0.5  # estimated containment at which two articles are one release (tuned on judged pairs)
 STORY_DAYS = 14  # copies of one release appear within this many days of each other
-CACHE_MB = 256  # SQLite page cache of the band table while an update writes it
+CACHE_MB = 1024  # SQLite page cache of the band table while an update writes it (a million articles: ~1.3 GB)
 MIN_SHINGLES = 20  # shorter texts (a caption, a notice) are too thin to call copies
 SEED = 1
 
