@@ -119,8 +119,9 @@ def run_queries(searcher: Searcher, rounds: int) -> tuple[float, list[float], li
     return opened, first, again
 
 
-def serve_memory_mb(data: Path) -> float:
-    """RSS of `warta serve --workers 1` on data after one pass of the query mix over HTTP."""
+def serve_memory_mb(data: Path) -> tuple[float, float, float]:
+    """Resident memory (MB) of `warta serve --workers 1` on data after one pass of the query mix over HTTP:
+    all, its own (anonymous), and pages of the index files it has mapped (shared with the page cache)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -136,8 +137,8 @@ def serve_memory_mb(data: Path) -> float:
                 time.sleep(0.5)
         for text, _filters in QUERIES:
             urllib.request.urlopen(f"{base}/api/search?{urllib.parse.urlencode({'q': text})}", timeout=120).read()
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines())
+        return tuple(int(status[k].split()[0]) / 1024 for k in ("VmRSS", "RssAnon", "RssFile"))
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -225,8 +226,9 @@ def main() -> int:
                 print(f"ratio  {n:>7} articles: indexing x{rate / b_rate:.2f}, p50 x{b50 / p50:.1f} faster, "
                       f"p95 x{b95 / p95:.1f} faster", flush=True)
             if not args.no_serve:
-                print(f"serve  {n:>7} articles: warta serve --workers 1 resident memory "
-                      f"{serve_memory_mb(here):.0f} MB after the query mix", flush=True)
+                rss, anon, mapped = serve_memory_mb(here)
+                print(f"serve  {n:>7} articles: warta serve --workers 1 resident memory {rss:.0f} MB after the "
+                      f"query mix ({anon:.0f} MB its own, {mapped:.0f} MB mapped index files)", flush=True)
             if args.incremental and not args.reuse:
                 seconds = incremental_seconds(here, n, args.incremental)
                 print(f"update {n:>7} articles: warta index after {args.incremental} new articles: {seconds:.1f} s",

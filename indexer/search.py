@@ -38,7 +38,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
 from indexer.query import FIELD_BOOSTS, SEARCH_FIELDS, ParsedQuery, QueryError, QueryParser, UserError, positive_terms
 from indexer.ranking import FieldLengths, bm25, smallest
-from indexer.schema import IndexedArticle, build_schema, fingerprint
+from indexer.schema import IndexedArticle, build_schema, column_values, fingerprint
 from indexer.snippets import Snippet, mark_all, snippet
 from indexer.stories import StoryMap
 from indexer.suggest import correct
@@ -466,7 +466,7 @@ def _times(reader, size: int) -> np.ndarray:
     times = np.full(size, -np.inf)
     if not size:  # an empty index has no columns
         return times
-    raw = np.fromiter(reader.column_reader("published", translate=False), dtype=np.uint64, count=size)
+    raw = np.asarray(column_values(reader, "published", int(_UNDATED), translate=False), dtype=np.uint64)
     dated = raw != _UNDATED
     times[dated] = (raw[dated].astype(np.int64) - _EPOCH_US) / 1e6
     return times

@@ -108,6 +108,8 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
     stats     TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS crawl_runs_outlet ON crawl_runs(outlet, started);
+-- every `warta index` reads all (url, content_hash) pairs: from this index, not the 4 GB table of a million
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(url, content_hash);
 """
 
 

@@ -180,3 +180,33 @@ def test_a_first_crawl_that_stored_nothing_leaves_every_command_working(tmp_path
         assert result.returncode == 0, f"warta {' '.join(args)}: {result.stderr}"
         assert "Traceback" not in result.stderr
     assert json.loads(result.stdout)["total"] == 0
+
+
+def test_updates_merge_only_the_small_segments_they_leave(tmp_path, monkeypatch):
+    """Whoosh's default merge rewrote a hundred thousand documents of a million-article rebuild on each
+    update; warta's policy merges the crumbs updates leave and never touches the rebuild's segments."""
+    import random
+
+    from indexer import index as indexing
+    from tests.indexer.test_searcher import article
+
+    monkeypatch.setattr(indexing, "CRUMB", 20)
+    rng = random.Random(5)
+    with Store(tmp_path / "warta.sqlite3") as store:
+        for n in range(60):
+            store.save(article(n, rng))
+    update(tmp_path / "index", tmp_path / "warta.sqlite3", procs=1)
+
+    def segments() -> dict[str, int]:
+        return {s.segment_id(): s.doc_count_all() for s in open_index(tmp_path / "index")._segments()}
+
+    (big,) = segments()
+    for n in range(60, 60 + 2 * indexing.MAX_CRUMBS + 2):
+        with Store(tmp_path / "warta.sqlite3") as store:
+            store.save(article(n, rng))
+        update(tmp_path / "index", tmp_path / "warta.sqlite3", procs=1)
+        now = segments()
+        assert now[big] == 60  # the rebuild's segment is never rewritten
+        assert len(now) <= indexing.MAX_CRUMBS + 2
+    assert sum(segments().values()) == 60 + 2 * indexing.MAX_CRUMBS + 2
+    assert Searcher(tmp_path / "index").search(SearchRequest("berita", per_page=1)).total > 0

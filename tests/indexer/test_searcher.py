@@ -286,3 +286,25 @@ def test_searches_never_fail_while_commits_and_rebuilds_land(tmp_path):
         for t in threads:
             t.join()
     assert searched[0] > 50 and not failures, failures[:3]
+
+
+def test_an_update_of_undated_articles_only_leaves_every_other_date_where_it_was(tmp_path):
+    """Such an update writes a segment with no date column at all; dates read after it must not shift."""
+    fill(tmp_path, 30)
+    update(tmp_path / "index", tmp_path / "warta.sqlite3", procs=1)
+    rng = random.Random(3)
+    with Store(tmp_path / "warta.sqlite3") as store:
+        for n in range(500, 502):
+            store.save(article(n, rng, dated=False))
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    with Store(tmp_path / "warta.sqlite3") as store:
+        for n in range(600, 603):
+            store.save(article(n, rng))
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    searcher = Searcher(tmp_path / "index")
+    with Store(tmp_path / "warta.sqlite3") as store:
+        truth = {a.title + a.text: a.published for a, _ in store.articles_for(store.hashes())}
+    hits = searcher.search(SearchRequest("berita", sort="newest", per_page=50, collapse=False)).hits
+    order = [truth[h.article.title + h.article.body] for h in hits]
+    dated = [w for w in order if w is not None]
+    assert dated == sorted(dated, reverse=True) and order[:len(dated)] == dated  # newest first, undated last
