@@ -44,9 +44,10 @@ DROP_CLASSES = frozenset({
     "sidebar", "jeg_sidebar", "td-pb-span4", "blog-pager", "post-feeds", "screen-reader-text", "copyright",
 })
 # Parts of class names that mark furniture in any theme: photo captions and galleries, newsletter sign-ups,
-# byline boxes (the byline is read from metadata, not from the body), next/previous article boxes.
+# byline boxes (the byline is read from metadata, not from the body), next/previous article boxes, popular
+# and trending teasers ("popular__item", "trending-list"). An element holding the article block is spared.
 DROP_CLASS_PARTS = ("caption", "gallery", "newsletter", "signup", "byline", "next-prev", "prev-next", "prevnext",
-                    "nextprev")
+                    "nextprev", "popular", "trending")
 DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "svg", "figcaption", "aside", "nav",
              "footer", "template", "select", "input", "textarea", "header")
 DROP_IDS = re.compile(r"^(?:comments?|respond|disqus_thread|sidebar|related|share|Blog1_comments|HTML\d+|"

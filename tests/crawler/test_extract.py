@@ -371,3 +371,28 @@ def test_an_article_header_inside_the_container_is_not_body():
               "<div class='dek'>Pemko menggelar apel gabungan dan meminta pelayanan publik ditingkatkan.</div>"
               "</header>")
     assert extract(page(header + ps(*PARAS)), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
+
+
+def test_popular_and_trending_teasers_inside_the_article_container_go_but_a_popular_tag_does_not():
+    """liputan6's "popular video" boxes (in the real set) sit inside the article's container."""
+    def item(n: int, title: str) -> str:
+        return (f"<div class='popular__item'><article class='popular--video'><figure><a href='/v/{n}' title='{title}'>"
+                f"<img src='/t/{n}.jpg' alt='{title}'></a></figure><span class='popular--video__view-count'>telah "
+                f"dilihat 11746 kali</span><p class='popular--video__title'><a href='/v/{n}'>{title}</a></p>"
+                "</article></div>")
+    titles = ["Artis Cantik yang Dinikahi Pengusaha Kaya hingga Di-Bully Netizen",
+              "Deretan Bintang dengan Busana Menggoda di Ajang Penghargaan 2016",
+              "Inilah Proses yang Dijalani Pria Muda untuk Nikahi Pasangannya"]
+    box = "<div class='popular'>" + "".join(item(n, t) for n, t in enumerate(titles)) + "</div>"
+    more = ["Dalam kunjungan itu rombongan juga meninjau ruang pelayanan terpadu di lantai dua gedung baru kantor "
+            "camat, yang kini dilengkapi antrean elektronik, ruang tunggu ber-AC dan loket khusus bagi lansia.",
+            "Menurut data kelurahan, jumlah warga yang mengurus dokumen kependudukan naik hampir dua kali lipat "
+            "sejak pelayanan daring dibuka, terutama untuk akta kelahiran dan perubahan kartu keluarga."]
+    declared = "<meta property='article:published_time' content='2025-08-25T10:00:00+07:00'>"
+    html = (f"<html lang='id'><head><meta charset='utf-8'><title>Wali Kota Binjai Minta OPD Tingkatkan Pelayanan"
+            f"</title>{declared}</head><body><article class='post tag-popular'><h1>Wali Kota Binjai Minta OPD "
+            f"Tingkatkan Pelayanan</h1><div class='read-page__content-body'>{ps(*PARAS, *more)}{box}</div>"
+            "</article></body></html>")  # a container warta does not know: the general path reads it
+    text = extract(html, "https://x.id/a-b-c/").text
+    assert not any(t[:20] in text for t in titles), text
+    assert all(p in text for p in (*PARAS, *more))
