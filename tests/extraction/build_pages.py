@@ -1,8 +1,8 @@
 """Write the mirror part of the evaluation set: `python -m tests.extraction.build_pages`.
 
 Pages are rendered by the mirror's theme templates under the outlets' real host names, from the seed
-articles and articles composed of seed paragraphs (never the shared corpus, which stays out of the
-repository). Their expected text is the mirror's truth, checked by hand when the set was written; the
+articles and the news the mirror writes from its grammar (never the shared corpus, which stays out of the
+repository). Their expected text is the mirror's truth (what the generator wrote, by construction); the
 hand-written pages (`pages/hand-*`) are left alone. Re-run after a theme template changes.
 """
 
