@@ -81,7 +81,7 @@ def build(config: MirrorConfig, specs: list[SiteSpec]) -> list[SiteContent]:
         spec = specs[k]
         texts = [t for t in pinned if t.site == spec.id]
         copies = _copies(rng, releases, spec, round(wanted * config.syndicated), taken) if spec.theme != "goid" else []
-        texts += corpus[k::len(specs)][: (wanted - len(texts) - len(copies)) // 2]
+        texts += corpus[k::len(specs)][: max(0, wanted - len(texts) - len(copies)) // 2]
         taken.update(t.title.casefold() for t in texts)
         while len(texts) < wanted - len(copies):
             government, place = newsgen.subjects(rng, spec.regions, portal=spec.theme == "goid")
