@@ -291,7 +291,7 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     (gen / READERS_LOCK).touch()
     ix = whoosh_index.create_in(str(gen), build_schema(lexicon))
     report = IndexReport(rebuilt=True, generation=gen.name)
-    urls = sorted(wanted)
+    urls = list(wanted)  # in any order: the store yields them in the order they were stored
     if stage:
         stage("stemming", len(urls))
     _warm_stems(store, urls, lexicon, procs)

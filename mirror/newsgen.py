@@ -137,18 +137,16 @@ def _government(g: Grammar, name: str) -> dict[str, str]:
     if name.startswith("Provinsi "):
         short = name.removeprefix("Provinsi ")
         slots = {"pemda_s": f"Pemprov {PROVINCE_SHORT.get(name, short)}", "kepala_s": "Gubernur",
-                 "kepala": f"Gubernur {short}", "wakil": f"Wakil Gubernur {short}",
-                 "sekda": f"Sekretaris Daerah {name}", "dprd": f"DPRD {name}"}
+                 "kepala": f"Gubernur {short}", "wakil": f"Wakil Gubernur {short}", "dprd": f"DPRD {name}"}
     elif name.startswith("Kota "):
         short = name.removeprefix("Kota ")
         slots = {"pemda_s": f"Pemko {short}", "kepala_s": "Wali Kota", "kepala": f"Wali Kota {short}",
-                 "wakil": f"Wakil Wali Kota {short}", "sekda": f"Sekretaris Daerah {name}", "dprd": f"DPRD {name}"}
+                 "wakil": f"Wakil Wali Kota {short}", "dprd": f"DPRD {name}"}
     else:
         short = name.removeprefix("Kabupaten ")
         slots = {"pemda_s": f"Pemkab {short}", "kepala_s": "Bupati", "kepala": f"Bupati {short}",
-                 "wakil": f"Wakil Bupati {short}", "sekda": f"Sekretaris Daerah {name}", "dprd": f"DPRD {short}"}
-    kind = name.split()[0]
-    slots["pemda"] = f"Pemerintah {kind} {short}" if kind != "Kabupaten" else f"Pemerintah {name}"
+                 "wakil": f"Wakil Bupati {short}", "dprd": f"DPRD {short}"}
+    slots.update(pemda=f"Pemerintah {name}", sekda=f"Sekretaris Daerah {name}")
     for role in ("kepala", "wakil", "sekda", "ketua_dprd"):
         slots[f"{role}_nama"] = _person(g, name, role)
     return slots
@@ -178,10 +176,14 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} dan {items[-1]}"
 
 
+def _someone(rng: random.Random, g: Grammar) -> str:
+    """A resident's or a minor official's invented name, new in every article."""
+    return f"{rng.choice(g.given)} {rng.choice(g.family)}"
+
+
 def _attendance(rng: random.Random, g: Grammar) -> str:
     openers, roles = g.attendance
-    people = [f"{role} {rng.choice(g.given)} {rng.choice(g.family)}"
-              for role in rng.sample(roles, rng.randint(3, 5))]
+    people = [f"{role} {_someone(rng, g)}" for role in rng.sample(roles, rng.randint(3, 5))]
     return f"{rng.choice(openers)} {_listed(people)}."
 
 
@@ -206,13 +208,14 @@ def write(rng: random.Random, key: str, government: str, place: str, dateline: s
     """One article by `government` about something in `place` (a kabupaten/kota), its lead opened with
     `dateline` ("{KOTA}, SUMUTPOS.CO –"). Its title is not in `taken` (casefolded), which it joins."""
     g = grammar()
+    governing = _government(g, government)
     for _ in range(50):
         topic = rng.choice(g.topics)
         office = g.offices[rng.choice(topic.offices)]
-        slots = {**_government(g, government), **_place(rng, place),
+        slots = {**governing, **_place(rng, place),
                  "opd": office["name"], "opd_s": office["s"], "kepala_opd": office["head"],
                  "kepala_opd_nama": _person(g, government, office["s"]),
-                 **{f"orang{n}": f"{rng.choice(g.given)} {rng.choice(g.family)}" for n in ("", 2, 3, 4, 5)},
+                 **{f"orang{n}": _someone(rng, g) for n in ("", 2, 3, 4, 5)},
                  **{slot.strip("{}"): slot for slot in DATED},
                  **{name: _number(rng, spec) for name, spec in topic.numbers.items()}}
         angle = rng.choice(topic.angles)
