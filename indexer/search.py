@@ -27,12 +27,18 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.query import Every
 
 from indexer.analysis import STEMS, load_stems, terms
 from indexer.docsets import docs
-from indexer.index import STEMS_FILE, IndexMissingError, built_fingerprint, current_generation, hold_generation
+from indexer.index import (
+    STEMS_FILE,
+    IndexMissingError,
+    built_fingerprint,
+    current_generation,
+    hold_generation,
+    open_generation,
+)
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
@@ -298,7 +304,7 @@ class Searcher:
                 continue
             try:
                 analysis = self._analysis_for(gen)
-                ix = whoosh_index.open_dir(str(gen), schema=analysis.schema)
+                ix = open_generation(gen, analysis.schema)
                 return Catalog(ix.searcher(), analysis, gen.name, hold)
             except Exception:
                 os.close(hold)
