@@ -21,6 +21,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 
 EMPTY = np.zeros(0, dtype=np.int64)
+EMPTY_TFS = np.zeros(0, dtype=np.float32)
 CACHE_BYTES = 256 * 1024 * 1024
 
 
@@ -40,10 +41,10 @@ class Postings:
             self._cache.move_to_end(key)
             return hit
         ids, tfs = [], []
-        for block_ids, block_tfs, _ in self._blocks(field, text, values=False):
+        for block_ids, block_tfs, _ in self._blocks(field, text):
             ids.append(block_ids)
             tfs.append(block_tfs)
-        entry = (np.concatenate(ids), np.concatenate(tfs)) if ids else (EMPTY, np.zeros(0, np.float32))
+        entry = (np.concatenate(ids), np.concatenate(tfs)) if ids else (EMPTY, EMPTY_TFS)
         self._cache[key] = entry
         self._used += entry[0].nbytes + entry[1].nbytes
         while self._used > self.cache_bytes and len(self._cache) > 1:
@@ -54,17 +55,30 @@ class Postings:
     def ids(self, field: str, text: str) -> np.ndarray:
         return self.get(field, text)[0]
 
-    def positions(self, field: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
-        """Word positions of text in each of docs (only those blocks are decoded)."""
-        fmt = self.reader.schema[field].format
-        out: dict[int, list[int]] = {}
-        for block_ids, _, values in self._blocks(field, text, values=True):
-            wanted = np.flatnonzero(np.isin(block_ids, docs, assume_unique=True))
-            for i in wanted:
-                out[int(block_ids[i])] = fmt.decode_positions(values[i])
-        return out
+    def positions(self, field: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """Every position of text in each of docs, as sorted keys docnum << 32 | position.
 
-    def _blocks(self, field: str, text: str, values: bool) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:
+        Only the blocks holding one of docs have their positions read and decoded, and within them only
+        those documents: a phrase is checked on the candidates its words' documents leave.
+        """
+        fmt = self.reader.schema[field].format
+        wanted = np.zeros(self.reader.doc_count_all(), dtype=bool)
+        wanted[docs] = True
+        owners, counts, flat = [], [], []
+        for block_ids, _, values in self._blocks(field, text, wanted):
+            for i in np.flatnonzero(wanted[block_ids]).tolist():
+                found = fmt.decode_positions(values[i])
+                owners.append(int(block_ids[i]))
+                counts.append(len(found))
+                flat.extend(found)
+        if not flat:
+            return EMPTY
+        return (np.repeat(np.asarray(owners, dtype=np.int64), counts) << 32) | np.asarray(flat, dtype=np.int64)
+
+    def _blocks(self, field: str, text: str, wanted: np.ndarray | None = None
+                ) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:
+        """(docnums, term frequencies, values) per posting block; values (positions) are read only when
+        asked for with `wanted`, a mask by docnum, and only the blocks holding one of them are yielded."""
         for leaf, offset in self.reader.leaf_readers():
             try:
                 matcher = leaf.postings(field, text)
@@ -77,18 +91,19 @@ class Postings:
                     if matcher._data is None:
                         matcher._read_data()
                     ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)) + offset
-                    matcher._read_weights()
-                    tfs = np.asarray(matcher._weights, dtype=np.float32)
-                    if values:
+                    if wanted is None:
+                        matcher._read_weights()
+                        yield ids, np.asarray(matcher._weights, dtype=np.float32), ()
+                    elif wanted[ids].any():
                         matcher._read_values()
-                    yield ids, tfs, (matcher._values if values else ())
+                        yield ids, EMPTY_TFS, matcher._values
                     matcher._next_block()
             else:
                 ids, tfs, vals = [], [], []
                 while matcher.is_active():
                     ids.append(matcher.id() + offset)
                     tfs.append(matcher.weight())
-                    if values:
+                    if wanted is not None:
                         vals.append(matcher.value())
                     matcher.next()
                 yield np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float32), tuple(vals)
