@@ -11,9 +11,11 @@ from, that repository's licence, the page's URL, the sha256 of its HTML, and whe
 - set `indonesian`: real Indonesian news pages. Gold comes from the source repository itself wherever it has
   some (`gold: "repo ..."`): its evaluation data (htmldate's url->date tables), or a scraper's test assertions
   or expected-output files for its saved page (`gold_path`, read at import time by the parser `gold_format`
-  names: `fundus`, `text`, `mocha-assert`, `rust-assert`; see GOLD_FORMATS). Gold written here by reading the
-  page is marked `hand` (or `by-reading`) and reported apart; a hand-written body is kept as a rule over the
-  page (the article's paragraphs by XPath, minus the lines matched by `drop`), never as copied text.
+  names: `fundus`, `text`, `mocha-assert`, `rust-assert`, `scrapinghub`; see GOLD_FORMATS); the Scrapinghub
+  benchmark's Indonesian pages (two WordPress blog posts) are in this set too, scored on its body gold. Gold
+  written here by reading the page is marked `hand` (or `by-reading`) and reported apart; a hand-written body
+  is kept as a rule over the page (the article's paragraphs by XPath, minus the lines matched by `drop`), never
+  as copied text.
   `gold_fields` lists the fields that have gold (title, date, body); only those are scored for the page.
 
 The pages themselves are third-party data and stay out of the repository. They are read from the first of
@@ -216,7 +218,16 @@ def _rust_gold(source: str, page: dict) -> dict:
     return {"title": text(title, 1) if title else "", "date": published, "paragraphs": paragraphs}
 
 
-GOLD_FORMATS = {"fundus": _fundus_gold, "text": _text_gold, "mocha-assert": _mocha_gold, "rust-assert": _rust_gold}
+def _scrapinghub_gold(source: str, page: dict) -> dict:
+    """The Scrapinghub benchmark's ground-truth.json: the `articleBody` its authors wrote for the page (keyed
+    by the page's file name, the sha256 of its URL), its lines the paragraphs; it states no title or date."""
+    key = Path(page["path"]).name.split(".")[0]
+    body = json.loads(source)[key]["articleBody"]
+    return {"paragraphs": [line.strip() for line in body.split("\n") if line.strip()]}
+
+
+GOLD_FORMATS = {"fundus": _fundus_gold, "text": _text_gold, "mocha-assert": _mocha_gold, "rust-assert": _rust_gold,
+                "scrapinghub": _scrapinghub_gold}
 
 
 # -- laying the pages out from fetched repositories ------------------------------------------------------

@@ -4,7 +4,8 @@ Each generated query runs both ways on a real index on disk: docsets' arrays (ma
 binary search for small ones, phrases checked on the candidates their AND leaves) and a plain reference
 that unites and intersects Python sets of what Whoosh's own matchers find for each word and each phrase.
 The reference does not run Whoosh's whole matcher tree: its AndNot matcher keeps documents that hold the
-excluded word ("pemko -banjir" returned a document with both words; tested below). The vocabulary is
+excluded word ("pemko -banjir" returned a document with both words, on some segment layouts of this
+index and not others). The vocabulary is
 small, so words and phrases match many documents, as common words do at a million articles, and sets of
 every size meet.
 """
@@ -81,11 +82,3 @@ def test_matches_are_the_querys_meaning(catalog, small, text, monkeypatch_small)
         expected = sorted(d for d in reference(catalog, parsed.query) if catalog.live[d])
     assert ours == expected, parsed.query
 
-
-def test_whooshs_and_not_matcher_is_why_the_reference_uses_sets(catalog):
-    """If this starts failing, Whoosh fixed its AndNot matcher and the reference may use Query.docs whole."""
-    query = AndNot(Term("body", "pemko"), Term("body", "banjir"))
-    with catalog.lock:
-        kept = set(query.docs(catalog.searcher))
-        both = set(Term("body", "pemko").docs(catalog.searcher)) & set(Term("body", "banjir").docs(catalog.searcher))
-    assert kept & both
