@@ -36,9 +36,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
 from indexer.analysis import STEMS, load_stems, save_stems, stem_all, words
+from indexer.columns import column_values
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
-from indexer.schema import article_id, build_schema, column_values, document, fingerprint
+from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.store import Store
 from indexer.stories import BANDS_FILE, Grouper
 from warta.processes import die_with_parent

@@ -87,23 +87,6 @@ def _joined(values: tuple[str, ...]) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
 
-def column_values(reader, field: str, missing, translate: bool = True) -> list:
-    """A column's value for every document (deleted ones included), by docnum, read segment by segment.
-
-    Whoosh's multi-segment column reader trusts every segment to hold the column for all its documents;
-    a segment that has no value at all for a field (two undated articles written by one update) makes
-    the whole column shorter, and every later document would read its neighbour's value.
-    """
-    out: list = []
-    for sub, offset in reader.leaf_readers():
-        count = sub.doc_count_all()
-        out += [missing] * (offset - len(out))
-        del out[offset:]
-        values = list(sub.column_reader(field, translate=translate)) if sub.has_column(field) else []
-        out += values[:count] + [missing] * (count - len(values))
-    return out
-
-
 INDEXED_YEARS = range(1970, 2200)  # dates the index's arithmetic can carry; the crawler keeps tighter bounds
 
 

@@ -30,6 +30,7 @@ import numpy as np
 from whoosh.query import Every
 
 from indexer.analysis import STEMS, load_stems, terms
+from indexer.columns import column_values
 from indexer.docsets import docs
 from indexer.index import (
     STEMS_FILE,
@@ -44,7 +45,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
 from indexer.query import FIELD_BOOSTS, SEARCH_FIELDS, ParsedQuery, QueryError, QueryParser, UserError, positive_terms
 from indexer.ranking import FieldLengths, bm25, smallest
-from indexer.schema import IndexedArticle, build_schema, column_values, fingerprint
+from indexer.schema import IndexedArticle, build_schema, fingerprint
 from indexer.snippets import Snippet, mark_all, snippet
 from indexer.stories import StoryMap
 from indexer.suggest import correct

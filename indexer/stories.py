@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash
 
+from indexer.columns import column_values
+
 NUM_PERM = 126
 # 42 bands of 3: two texts of Jaccard 0.44 (a short release with its ending cut) share a band with
 # probability 0.98, of Jaccard 0.1 (two reports of one event) 0.04, so few candidates need checking.
@@ -255,7 +257,7 @@ class StoryMap:
         self.code = np.arange(n, dtype=np.int64)  # no story: a story of its own
         if n:
             ids: dict[str, int] = {}
-            for docnum, story in enumerate(reader.column_reader("story")):
+            for docnum, story in enumerate(column_values(reader, "story", "")):
                 if story and live[docnum]:
                     self.code[docnum] = n + ids.setdefault(story, len(ids))
         counts = np.bincount(self.code[live], minlength=(self.code.max() + 1) if n else 0)
