@@ -110,6 +110,22 @@ CREATE TABLE IF NOT EXISTS crawl_runs (
 CREATE INDEX IF NOT EXISTS crawl_runs_outlet ON crawl_runs(outlet, started);
 -- every `warta index` reads all (url, content_hash) pairs: from this index, not the 4 GB table of a million
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(url, content_hash);
+-- The change log `warta index` follows (see Store.changed): every article added, changed or removed, in
+-- commit order. Kept by triggers, so no writer can change an article without the index hearing of it.
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS articles_added AFTER INSERT ON articles
+BEGIN INSERT INTO changes (url) VALUES (NEW.url); END;
+CREATE TRIGGER IF NOT EXISTS articles_changed AFTER UPDATE OF url, content_hash ON articles
+WHEN OLD.url IS NOT NEW.url OR OLD.content_hash IS NOT NEW.content_hash
+BEGIN INSERT INTO changes (url) VALUES (OLD.url), (NEW.url); END;
+CREATE TRIGGER IF NOT EXISTS articles_removed AFTER DELETE ON articles
+BEGIN INSERT INTO changes (url) VALUES (OLD.url); END;
+-- Which store this is: a change log position means nothing in another store's log.
+CREATE TABLE IF NOT EXISTS identity (id TEXT NOT NULL);
+INSERT INTO identity (id) SELECT lower(hex(randomblob(16))) WHERE NOT EXISTS (SELECT 1 FROM identity);
 """
 
 
@@ -258,6 +274,37 @@ class Store:
     def hashes(self) -> dict[str, str]:
         """url -> content hash of every article: what the index compares itself against."""
         return dict(self.db.execute("SELECT url, content_hash FROM articles"))
+
+    def identity(self) -> str:
+        """A random id given to this store when it was created (copies of the file share it)."""
+        row = self.db.execute("SELECT id FROM identity").fetchone()
+        return row[0] if row else ""
+
+    def last_change(self) -> int:
+        """The change log's position now: read it before reading articles, and every later change is after it."""
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+
+    def changed(self, after: int, upto: int) -> set[str]:
+        """URLs of the articles added, changed or removed after log position `after`, up to `upto`.
+
+        SQLite has one writer at a time and a transaction's log rows become visible together with its
+        articles, so a reader that saw position P has seen every change up to P and none after it.
+        """
+        return {r[0] for r in self.db.execute("SELECT url FROM changes WHERE seq > ? AND seq <= ?", (after, upto))}
+
+    def hashes_of(self, urls: Iterable[str], chunk: int = 500) -> dict[str, str]:
+        """url -> content hash of those of urls that are stored."""
+        urls, out = list(urls), {}
+        for i in range(0, len(urls), chunk):
+            part = urls[i:i + chunk]
+            marks = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT url, content_hash FROM articles WHERE url IN ({marks})", part))
+        return out
+
+    def count_linkable(self) -> int:
+        """How many stored articles have an http(s) URL: what the index holds when it is in step."""
+        return self.db.execute("SELECT COUNT(*) FROM articles WHERE url LIKE 'http:%' OR url LIKE 'https:%'"
+                               ).fetchone()[0]
 
     def articles_for(self, urls: Iterable[str], chunk: int = 500) -> Iterator[tuple[Article, str]]:
         """The articles (with their content hash) for these URLs, in the order they were first stored.

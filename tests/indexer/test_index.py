@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import index as index_module
 from indexer.index import _indexed, current_generation, open_index, stale_reason, update
 from indexer.lexicon import load, parse
 from indexer.schema import article_id
@@ -231,3 +232,60 @@ def test_an_open_index_stays_on_disk_not_in_the_readers_memory(tmp_path):
         tracemalloc.stop()
     assert on_disk > 1_000_000
     assert held < on_disk / 10, (held, on_disk)
+
+
+def _edit(data: Path, n: int) -> tuple[str, str]:
+    """Change one article, remove another; returns the changed article's new word and the removed URL."""
+    with Store(data / "warta.sqlite3") as store:
+        articles = sorted(store.articles(), key=lambda a: a.url)
+        changed, gone = articles[n], articles[n + 1]
+        word = f"kelurahan{'abcdefgh'[n % 8]}zamrud"
+        store.save(replace(changed, text=changed.text + f"\n\nWarga {word} mengungsi."))
+        store.delete(gone.url)
+    return word, gone.url
+
+
+def test_updates_follow_the_stores_change_log_without_comparing_everything(data, monkeypatch):
+    update(data / "index", data / "warta.sqlite3")
+    word, gone = _edit(data, 0)
+    monkeypatch.setattr(index_module, "_differences", lambda *a: pytest.fail("compared the whole store"))
+    report = update(data / "index", data / "warta.sqlite3")
+    assert (report.new, report.updated, report.deleted) == (0, 1, 1)
+    assert titles(data, word) and Searcher(data / "index").article(article_id(gone)) is None
+    assert in_sync(data)
+    again = update(data / "index", data / "warta.sqlite3")
+    assert (again.new, again.updated, again.deleted) == (0, 0, 0)
+    assert again.unchanged == report.unchanged + report.updated
+
+
+def test_an_untrusted_record_means_comparing_everything(data, monkeypatch):
+    """A record of another store, of an older commit (a process killed between its commit and the record),
+    or a log that lost a change: the update compares the whole store and the index ends in step."""
+    compared = []
+    real = index_module._differences
+    monkeypatch.setattr(index_module, "_differences", lambda *a: compared.append(1) or real(*a))
+    update(data / "index", data / "warta.sqlite3")
+    gen = current_generation(data / "index")
+    record = json.loads((gen / "applied.json").read_text())
+
+    word, _ = _edit(data, 0)
+    (gen / "applied.json").write_text(json.dumps({**record, "store": "another"}))
+    assert update(data / "index", data / "warta.sqlite3").updated == 1 and titles(data, word)
+    assert len(compared) == 1
+
+    stale = (gen / "applied.json").read_text()
+    word, _ = _edit(data, 2)
+    update(data / "index", data / "warta.sqlite3")
+    word2, _ = _edit(data, 4)
+    (gen / "applied.json").write_text(stale)  # names the commit before the last one
+    assert update(data / "index", data / "warta.sqlite3").updated == 1 and titles(data, word2)
+    assert len(compared) == 2
+
+    with Store(data / "warta.sqlite3") as store:  # a change the log never heard of
+        store.db.execute("DROP TRIGGER articles_removed")
+        gone = sorted(store.hashes())[6]
+        store.db.execute("DELETE FROM articles WHERE url = ?", (gone,))
+        store.db.commit()
+    assert update(data / "index", data / "warta.sqlite3").deleted == 1  # the counts differed: all compared
+    assert len(compared) == 3
+    assert in_sync(data)
