@@ -157,25 +157,62 @@ class LexiconFilter(Filter):
         self.prefixes = {form[:i] for form in multis for i in range(1, len(form))}
         self.keys = frozenset(singles.values()) | frozenset(multis.values())
         self.multi_keys = frozenset(multis.values())
+        self.signature = hash((frozenset(singles.items()), frozenset(multis.items())))  # names it in caches
 
     def __eq__(self, other) -> bool:
         return type(self) is type(other) and self.singles == other.singles and self.multis == other.multis
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        prefixes = self.prefixes
-        pending: list[Token] = []
+        found = [t.copy() for t in tokens]  # the tokenizer reuses one Token object
+        if not found:
+            return
         key_of = self.key_of
-        for t in tokens:
+        for t in found:
             t.text = key_of(t.text) or t.text
-            if not pending and (t.text,) not in prefixes:
-                yield t
+        query = found[-1].mode == "query"
+        for start, end, key in self.spans([t.text for t in found]):
+            if key is None:
+                yield from found[start:end]
                 continue
-            pending.append(t.copy())
-            if tuple(p.text for p in pending) not in prefixes:
-                yield from self._resolve(pending)
-                pending = []
-        if pending:
-            yield from self._resolve(pending)
+            first, last = found[start], found[end - 1]
+            joined = last.copy()
+            joined.text = key
+            if getattr(last, "chars", False):
+                joined.startchar = first.startchar
+            if not query:
+                yield from found[start:end - 1 if last.text == key else end]
+            yield joined
+
+    def spans(self, texts: list[str]) -> Iterator[tuple[int, int, str | None]]:
+        """How a run of terms (already through key_of) comes out: (start, end, key) in order, where the
+        terms start..end-1 stay and, when key is set, are a multi-word form that adds its key at the last
+        one's position (at query time the key alone; "pematang siantar" -> siantar widens the last word,
+        no twin). The longest form that starts at each term wins."""
+        prefixes, start = self.prefixes, None
+        for i, text in enumerate(texts):
+            if start is None:
+                if (text,) not in prefixes:
+                    yield i, i + 1, None
+                    continue
+                start = i
+            if tuple(texts[start:i + 1]) not in prefixes:
+                yield from self._longest(texts, start, i + 1)
+                start = None
+        if start is not None:
+            yield from self._longest(texts, start, len(texts))
+
+    def _longest(self, texts: list[str], lo: int, hi: int) -> Iterator[tuple[int, int, str | None]]:
+        i = lo
+        while i < hi:
+            for n in range(hi - i, 1, -1):
+                key = self.multis.get(tuple(texts[i:i + n]))
+                if key is not None:
+                    yield i, i + n, key
+                    i += n
+                    break
+            else:
+                yield i, i + 1, None
+                i += 1
 
     def key_of(self, term: str) -> str | None:
         """The group key a one-word term stands for (also with -nya, which Sastrawi leaves on words it
@@ -185,33 +222,6 @@ class LexiconFilter(Filter):
             bare = term[:-3]
             key = self.singles.get(bare) or (bare if bare in self.keys else None)
         return key
-
-    def _resolve(self, pending: list[Token]) -> Iterator[Token]:
-        """Emit buffered tokens, joining the longest form that starts at each one."""
-        i = 0
-        while i < len(pending):
-            for n in range(len(pending) - i, 1, -1):
-                key = self.multis.get(tuple(p.text for p in pending[i:i + n]))
-                if key is None:
-                    continue
-                first, last = pending[i], pending[i + n - 1]
-                joined = last.copy()
-                joined.text = key
-                if getattr(last, "chars", False):
-                    joined.startchar = first.startchar
-                if last.mode == "query":
-                    yield joined
-                elif last.text == key:  # "pematang siantar" -> siantar: widen the last word, no twin term
-                    yield from pending[i:i + n - 1]
-                    yield joined
-                else:
-                    yield from pending[i:i + n]
-                    yield joined
-                i += n
-                break
-            else:
-                yield pending[i]
-                i += 1
 
 
 def base_analyzer(lexicon: Lexicon) -> Composable:
@@ -260,6 +270,59 @@ def matches(analyzer: Composable, text: str, wanted: frozenset[str]) -> list[tup
         if term in wanted:
             out.append((m.start(), m.end(), term))
     return out
+
+
+def index_terms(analyzer: Composable, text: str) -> list[tuple[str, int]] | None:
+    """(term, position) of every term the analyzer gives text when indexing, in order; None when the
+    analyzer is not warta's composition (the caller runs it instead).
+
+    The same answer as the Token chain (tests/indexer/test_analysis.py checks them against each other),
+    on plain strings, with each distinct word's one-word term (normalized, stopped, stemmed, grouped)
+    worked out once per process: the generator chain cost more than half of what Whoosh spends writing
+    an article.
+    """
+    parts = {type(item): item for item in getattr(analyzer, "items", ())}
+    tokenizer, stop, stem, lex = (parts.get(k) for k in (IndonesianTokenizer, StopFilter, SastrawiFilter,
+                                                          LexiconFilter))
+    if tokenizer is None or stop is None or stem is None or lex is None or len(parts) != 4 \
+            or stop.max is not None or not stop.renumber:
+        return None
+    known = _WORD_TERMS.setdefault((stop.stops, stop.min, stem.unstemmed, lex.signature), {})
+    if len(known) > MAX_STEMS:
+        known.clear()
+    raw = TOKEN.findall(text)
+    terms_ = [term if (term := known.get(w)) is not None else _word_term(w, known, stop, stem, lex) for w in raw]
+    first = next((i for i, term in enumerate(terms_) if term), None)
+    if first is None:
+        return []
+    # StopFilter renumbers: the first kept word keeps its place, the others follow it one by one
+    found = [(term, pos) for pos, term in enumerate((t for t in terms_ if t), first)]
+    if not any((term,) in lex.prefixes for term in terms_ if term):
+        return found
+    out: list[tuple[str, int]] = []
+    for start, end, key in lex.spans([term for term, _ in found]):
+        if key is None:
+            out += found[start:end]
+            continue
+        last = found[end - 1]
+        out += found[start:end - 1 if last[0] == key else end]
+        out.append((key, last[1]))
+    return out
+
+
+# (stopwords, minimum length, unstemmed words, lexicon groups) -> raw word -> its one-word term ("" if stopped)
+_WORD_TERMS: dict[tuple, dict[str, str]] = {}
+
+
+def _word_term(raw: str, known: dict[str, str], stop: StopFilter, stem: SastrawiFilter, lex: LexiconFilter) -> str:
+    word = _normalize(raw)
+    if len(word) < stop.min or word in stop.stops:
+        term = ""
+    else:
+        term = STEMS.get(word) or _stem(word, stem.unstemmed)
+        term = lex.key_of(term) or term
+    known[raw] = term
+    return term
 
 
 def terms(analyzer: Composable, text: str, mode: str = "") -> list[str]:

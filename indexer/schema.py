@@ -7,14 +7,16 @@ version and the lexicon file). An index built under another fingerprint is rebui
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from whoosh.analysis import RegexTokenizer
 from whoosh.analysis.filters import LowercaseFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
-from indexer.analysis import indonesian_analyzer
+from indexer.analysis import index_terms, indonesian_analyzer
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.records import Article
@@ -28,6 +30,30 @@ def article_id(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
+class TermPositions(Positions):
+    """Whoosh's Positions format, fed by warta's analyzer on plain strings (analysis.index_terms) rather
+    than its Token generator chain: the same postings, written a good deal faster."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        found = index_terms(analyzer, value) if isinstance(value, str) and kwargs.get("mode", "index") == "index" \
+            else None
+        if found is None:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict[str, list[int]] = defaultdict(list)
+        for term, pos in found:
+            poses[term].append(pos)
+        fb = self.field_boost
+        for term, positions in poses.items():
+            yield term, len(positions), len(positions) * fb, self.encode(positions)
+
+
+def _text(analyzer, **kwargs) -> TEXT:
+    field = TEXT(analyzer=analyzer, **kwargs)
+    field.format = TermPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema(lexicon: Lexicon | None = None) -> Schema:
     analyzer = indonesian_analyzer(lexicon or load_lexicon())
     return Schema(
@@ -36,8 +62,8 @@ def build_schema(lexicon: Lexicon | None = None) -> Schema:
         hash=ID(sortable=True),  # the store's content hash: what `warta index` compares to find changes
         outlet=ID(stored=True),
         outlet_name=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True),
+        title=_text(analyzer, stored=True),
+        body=_text(analyzer, stored=True),
         author=TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), stored=True),
         regions=KEYWORD(stored=True, commas=True, scorable=False),  # what the article is about
         outlet_regions=STORED(),  # the outlet's coverage

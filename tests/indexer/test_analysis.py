@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pickle
+import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.formats import Positions
 
-from indexer.analysis import indonesian_analyzer, terms
+from indexer.analysis import index_terms, indonesian_analyzer, terms
 from indexer.lexicon import LexiconError, load, parse
+from indexer.schema import TermPositions
+from tests.conftest import SEARCH_ARTICLES
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +93,35 @@ def test_lexicon_reports_bad_toml_and_shapes():
 
 def test_lexicon_digest_changes_with_its_text():
     assert parse('[a]\nx = ["y"]\n').digest != parse('[a]\nx = ["z"]\n').digest
+
+
+def _vocabulary() -> list[str]:
+    """Words that exercise every step: lexicon forms (one and several words, overlapping), stopwords,
+    numbers, dates, reduplication, clitics, punctuation and non-Latin text."""
+    lexicon = load()
+    forms = [form for key, group in lexicon.groups.items() for form in (key, *group)]
+    return [*forms, *sorted(lexicon.stopwords)[:40], "wakil", "kota", "pemerintah", "medan", "pematang",
+            "siantar", "Pemkonya", "kota-kota", "1.500.000", "2,5", "19/08/2025", "(", ")", ",", ".", "—",
+            "pelayanan", "melayani", "dilayani", "rumahnya", "Kabupaten", "PEMKO", "ASN", "opd", "سلام", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.sampled_from(_vocabulary()), max_size=40),
+       sep=st.sampled_from([" ", "  ", "\n", ", "]))
+def test_the_plain_string_index_path_writes_what_the_token_chain_writes(words, sep):
+    analyzer = indonesian_analyzer(load())
+    text = sep.join(words)
+    fast = list(TermPositions(field_boost=1.0).word_values(text, analyzer, mode="index"))
+    chain = list(Positions(field_boost=1.0).word_values(text, analyzer, mode="index"))
+    assert fast == chain
+    assert index_terms(analyzer, text) is not None  # the plain path ran, not the fallback
+
+
+def test_the_plain_string_index_path_on_whole_articles():
+    analyzer = indonesian_analyzer(load())
+    articles = tomllib.loads(SEARCH_ARTICLES.read_text(encoding="utf-8"))["article"]
+    assert len(articles) >= 8
+    for article in articles:
+        for text in (article["title"], "\n\n".join(article["paragraphs"])):
+            fast = list(TermPositions(field_boost=1.0).word_values(text, analyzer, mode="index"))
+            assert fast == list(Positions(field_boost=1.0).word_values(text, analyzer, mode="index"))
