@@ -182,12 +182,13 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
             load_stems(live / STEMS_FILE)
         else:  # stems made under another lexicon (its unstemmed words) must not leak into this one
             STEMS.clear()
-        position = store.last_change()  # read before any article: every later change is the next update's
+        position, linkable = store.position()  # before any article is read: later changes are the next update's
         if reason:
             report = _rebuild(root, store, _linkable(store.hashes()), names or {}, lexicon, progress, procs, stage)
             report.reason = reason
         else:
-            report = _update(root, store, position, names or {}, lexicon, progress, commit_every, stage)
+            report = _update(root, store, (position, linkable), names or {}, lexicon, progress, commit_every,
+                             stage)
         _record(current_generation(root), store, position, lexicon)
     report.seconds = time.monotonic() - started
     log.info(report.summary())
@@ -270,7 +271,7 @@ class _Diff:
     unchanged: int
 
 
-def _update(root: Path, store: Store, position: int, names: Mapping[str, str], lexicon: Lexicon,
+def _update(root: Path, store: Store, at: tuple[int, int], names: Mapping[str, str], lexicon: Lexicon,
             progress, commit_every: int, stage=None) -> IndexReport:
     """Write what changed in the store since the last update.
 
@@ -278,17 +279,19 @@ def _update(root: Path, store: Store, position: int, names: Mapping[str, str], l
     logged after that are looked at, so an update's cost follows what changed, not the store's size (a
     million-article comparison took 6 s of every update). Without a usable record (an older index, another
     store, a commit the record does not name), or when the counts of the index and the store disagree
-    afterwards, the whole store is compared, as every update did before.
+    afterwards, the whole store is compared, as every update did before. `at` is the store's log position
+    and its count of linkable articles, read together before anything else.
     """
+    position, linkable = at
     gen = current_generation(root)
     ix = open_index(root, lexicon)
     since = _applied(gen, ix, store)
     logged = since is not None and since <= position
     diff = _logged(ix, store, store.changed(since, position)) if logged else _differences(ix, store)
     report = _apply(gen, ix, store, diff, names, progress, commit_every, stage)
-    if logged and ix.doc_count() != store.count_linkable():
+    if logged and ix.doc_count() != linkable:
         log.warning("index and store counts differ after following the change log (%d, %d): comparing all",
-                    ix.doc_count(), store.count_linkable())
+                    ix.doc_count(), linkable)
         again = _apply(gen, ix, store, _differences(ix, store), names, progress, commit_every, stage)
         report.new, report.updated, report.deleted = (report.new + again.new, report.updated + again.updated,
                                                       report.deleted + again.deleted)

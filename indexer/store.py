@@ -280,9 +280,13 @@ class Store:
         row = self.db.execute("SELECT id FROM identity").fetchone()
         return row[0] if row else ""
 
-    def last_change(self) -> int:
-        """The change log's position now: read it before reading articles, and every later change is after it."""
-        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+    def position(self) -> tuple[int, int]:
+        """The change log's position now and how many stored articles have an http(s) URL (what an index in
+        step holds), read in one statement, so both describe the same moment. Read it before reading
+        articles, and every later change is after it."""
+        return tuple(self.db.execute(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM changes),"
+            " (SELECT COUNT(*) FROM articles WHERE url LIKE 'http:%' OR url LIKE 'https:%')").fetchone())
 
     def changed(self, after: int, upto: int) -> set[str]:
         """URLs of the articles added, changed or removed after log position `after`, up to `upto`.
@@ -300,11 +304,6 @@ class Store:
             marks = ",".join("?" * len(part))
             out.update(self.db.execute(f"SELECT url, content_hash FROM articles WHERE url IN ({marks})", part))
         return out
-
-    def count_linkable(self) -> int:
-        """How many stored articles have an http(s) URL: what the index holds when it is in step."""
-        return self.db.execute("SELECT COUNT(*) FROM articles WHERE url LIKE 'http:%' OR url LIKE 'https:%'"
-                               ).fetchone()[0]
 
     def articles_for(self, urls: Iterable[str], chunk: int = 500) -> Iterator[tuple[Article, str]]:
         """The articles (with their content hash) for these URLs, in the order they were first stored.

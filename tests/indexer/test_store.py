@@ -74,22 +74,22 @@ def test_processes_opening_a_new_store_at_once_all_get_it(tmp_path):
 
 def test_the_change_log_hears_of_every_article_added_changed_or_removed(tmp_path):
     with Store(tmp_path / "s.sqlite3") as store:
-        start = store.last_change()
+        start, _ = store.position()
         store.save(article())
         store.save(article(url="https://x.id/lain/"))
-        after_adds = store.last_change()
+        after_adds, count = store.position()
         assert store.changed(start, after_adds) == {"https://x.id/a-b-c/", "https://x.id/lain/"}
         store.save(article())  # unchanged: nothing to index
         store.add_aliases("https://x.id/lain/", {"https://x.id/lain/?amp"})
-        assert store.last_change() == after_adds
+        assert store.position() == (after_adds, count) == (after_adds, 2)
         store.save(article(title="Judul baru"))
         store.delete("https://x.id/lain/")
         store.db.execute("UPDATE articles SET content_hash = 'by hand' WHERE url = 'https://x.id/a-b-c/'")
         store.db.commit()  # a writer that goes around save() is logged too (triggers)
-        assert store.changed(after_adds, store.last_change()) == {"https://x.id/a-b-c/", "https://x.id/lain/"}
+        assert store.changed(after_adds, store.position()[0]) == {"https://x.id/a-b-c/", "https://x.id/lain/"}
         assert store.changed(after_adds, after_adds) == set()
         assert store.hashes_of(["https://x.id/a-b-c/", "https://x.id/lain/"]) == {"https://x.id/a-b-c/": "by hand"}
-        assert store.count_linkable() == 1
+        assert store.position()[1] == 1
         identity = store.identity()
     with Store(tmp_path / "s.sqlite3") as again, Store(tmp_path / "other.sqlite3") as other:
         assert again.identity() == identity and len(identity) == 32
