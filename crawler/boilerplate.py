@@ -69,7 +69,12 @@ LABEL = re.compile(
     # reader-reaction widgets: "Rate artikel ini", "Like (0)", "Suka 12"
     r"rate (?:artikel ini|this article)|beri (?:nilai|rating)(?: artikel ini)?|bagaimana reaksi anda\??|"
     r"(?:like|dislike|suka|tidak suka|love|senang|sedih|marah|kaget|lucu|terinspirasi)\s*\(?\d+\)?|"
-    r"(?:copyright|hak cipta)\b.*|©.*)\W*$",
+    r"(?:copyright|hak cipta)\b.*|©.*|"
+    # a latest-news heading, and the date stamp a theme prints above or below the article
+    r"berita\s*terbaru(?:\s+(?:index|indeks))?\W*|indeks berita|(?:info(?:rmasi)?\s+)?pemasangan iklan|"
+    r"(?:(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*)?"
+    r"\d{1,2}(?:[/-]\d{1,2}[/-]|\s+[a-z]+\s+)\d{2,4}(?:\s*[-|,]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
+    r"(?:\s*(?:wib|wita|wit))?)?)\W*$",
     re.IGNORECASE)
 # Lines that are page furniture whatever container they sit in (issue 14): share bars, tag lines, syndication
 # and follow-us notes, author boxes, and byline-and-meta lines with a date or a view count.
@@ -82,6 +87,9 @@ FURNITURE_LINE = re.compile(
     r"(?:simak|ikuti|dapatkan|baca) (?:berita|artikel|update|informasi)\b.{0,80}\b(?:google news|whatsapp|"
     r"telegram|channel|saluran)\b.*|"
     r"(?:jurnalis|wartawan|kontributor|penulis)\b.{0,120}\b(?:untuk wilayah|bertugas di|meliput wilayah)\b.*|"
+    r"(?:hubungi|kontak|contact|e-?mail)\s*:?\s*\S+(?:@|\[at\])\S+\s*|"
+    # a site's section menu: short items between middle dots or bullets (or four and more bars)
+    r"(?:[^·•|\n]{1,30}[·•]\s*){3,}[^·•|\n]{0,30}|(?:[^·•|\n]{1,30}\|\s*){4,}[^·•|\n]{0,30}|"
     r"(?:oleh|by|penulis|reporter|pewarta|editor)\s*:?\s+(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})"
     r"[\s|,/–—-]{0,6}.{0,30}?(?:\b\d{1,2}\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|"
     r"\bwib\b|\bwita\b|\bwit\b|\bdibaca\b|\bviews?\b).*"
@@ -94,7 +102,8 @@ READ_ALSO = re.compile(
 READ_ALSO_INLINE = re.compile(r"\s*\b(?:baca|lihat|simak)\s+juga\s*:.*$", re.IGNORECASE)
 # Byline and credit lines that close (or open) a body.
 CREDIT = re.compile(
-    r"^\W*(?:(?P<role>reporter|wartawan|penulis|editor|redaktur|pewarta|laporan|teks|foto|photo|image|gambar|"
+    r"^\W*(?:(?P<role>reporter|wartawan|penulis|editor|redaktur|redaksi|pewarta|laporan|teks|foto|photo|image|"
+    r"gambar|fotografer|videografer|kameramen|juru foto|"
     r"ilustrasi|sumber|source|kontributor|liputan|editing|oleh|by)\s*[:|/-]?\s+(?P<name>[^\n]{2,60}?)|"
     r"\((?P<code>[a-z0-9/]{1,8})\))\W*$",
     re.IGNORECASE)
@@ -240,7 +249,7 @@ def credit(paragraph: str) -> tuple[str, str] | None:
 
 
 _ROLES = {"oleh": "author", "by": "author", "penulis": "author", "photo": "foto", "image": "foto", "gambar": "foto",
-          "ilustrasi": "foto"}
+          "ilustrasi": "foto", "fotografer": "foto", "juru foto": "foto", "videografer": "video", "kameramen": "video"}
 
 
 @lru_cache(maxsize=256)

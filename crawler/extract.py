@@ -137,13 +137,22 @@ _LONG_BLOCK = 150  # words of paragraph text in one block: an article's body, ne
 
 
 def _declares_article(tree: etree._Element, body_tokens: set[str]) -> bool:
-    """The page says it is one article: JSON-LD article type, article:published_time, articleBody, single post."""
+    """The page says it is one article: JSON-LD article type, article:published_time, articleBody, single post,
+    or og:type article beside a publication date."""
     if any(_SINGLE_TOKENS.match(t) for t in body_tokens):
         return True
     if tree.xpath('//meta[@property="article:published_time" or @name="article:published_time"]/@content'
                   ' | //*[@itemprop="articleBody"]'):
         return True
+    # og:type article with a publication date of its own (teaser cards carry dates too, never og:type)
+    if tree.xpath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]') \
+            and tree.xpath(_DATE_META):
+        return True
     return metadata.declares_article(tree)
+
+
+_DATE_META = ('//*[@itemprop="datePublished"] | //meta[@name="pubdate" or @name="publishdate" or '
+              '@name="publish-date" or @name="publish_date" or @name="dc.date.issued" or @name="DC.date.issued"]')
 
 
 def _one_headline_one_long_block(tree: etree._Element) -> bool:
@@ -199,7 +208,7 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
         _error("metadata", url, exc)
         meta = _fallback_meta(tree, url)
     site_names = [meta.site_name, urlsplit(url).hostname or ""] + ([outlet.name, outlet.host] if outlet else [])
-    title = metadata.clean_title(meta.title, site_names)
+    title = _printed_headline(metadata.clean_title(meta.title, site_names), meta.headline_h1)
     if not title:
         raise Rejected("no-title")
     min_words = MIN_WORDS_DECLARED if info.declared else MIN_WORDS
@@ -234,6 +243,19 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
                    published=published, modified=meta.modified, author=author,
                    language="id", regions=regions, image=meta.image, tags=tuple(meta.tags),
                    outlet_regions=outlet.regions if outlet else (), actors=actors)
+
+
+def _printed_headline(title: str, h1: str) -> str:
+    """The page's own headline (its one h1) when the meta title only wraps it in a section label
+    ("Musik - <headline>", "<headline> | Nasional"): the label is the site's furniture, not the headline."""
+    h1 = " ".join(h1.split())
+    if not h1 or len(h1.split()) < 3 or h1 == title:
+        return title
+    for rest in (title.removesuffix(h1), title.removeprefix(h1)):
+        label = rest.strip(" -–—|•:»")
+        if rest != title and label and len(label.split()) <= 3 and rest.strip() != label:
+            return h1
+    return title
 
 
 def _fallback_meta(tree: etree._Element, url: str) -> metadata.PageMeta:
@@ -394,11 +416,14 @@ def _internal(href: str, host: str) -> bool:
 
 
 def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[str, str]]:
-    """Drop labels, cross-links, bylines, the repeated headline and a repeated body; collect the credits."""
+    """Drop labels, cross-links, bylines, the repeated headline and a repeated body, and the list under a
+    closing latest- or related-news heading; collect the credits."""
     heads = {_norm(title), _norm(h1)}
     kept: list[str] = []
     credits: dict[str, str] = {}
-    for p in paragraphs:
+    for i, p in enumerate(paragraphs):
+        if kept and _closing_list(paragraphs[i:]):
+            break
         p = boilerplate.strip_inline_read_also(p)
         if boilerplate.is_boilerplate(p):
             continue
@@ -406,10 +431,26 @@ def _tidy(paragraphs: list[str], title: str, h1: str) -> tuple[list[str], dict[s
         if credit:
             credits.setdefault(credit[0], credit[1])
             continue
-        if _norm(p) in heads and not kept:
+        if _norm(p) in heads and not any(_own_words(k) for k in kept):  # the headline above the article
             continue
         kept.append(p)
     return _drop_repeated_runs(kept), credits
+
+
+_LIST_HEADING = re.compile(r"^\W*(?:berita|artikel)\s*(?:terbaru|terkait|lainnya|pilihan|populer|terpopuler)\b",
+                           re.IGNORECASE)
+
+
+def _closing_list(rest: list[str]) -> bool:
+    """Whether rest is a "Berita Terbaru"/"Berita Terkait" heading and, under it to the end, short lines that
+    are not sentences (teaser titles, their dates) or furniture: other articles' list, not this one's words."""
+    return bool(_LIST_HEADING.match(rest[0])) and len(rest[0].split()) <= 6 \
+        and all(not _own_words(p) or boilerplate.is_boilerplate(p) for p in rest[1:])
+
+
+def _own_words(paragraph: str) -> bool:
+    """A line of the article itself rather than the furniture above it: long, or a sentence."""
+    return len(paragraph.split()) > _SHORT or bool(_SENTENCE.search(paragraph))
 
 
 _RUN = 3  # paragraphs in a row that repeat the body's opening in the same order: the body printed again

@@ -295,6 +295,10 @@ def test_a_comment_inside_a_paragraph_does_not_split_it():
     "- Rate artikel ini", "- Like (0)", "- Dislike (0)", "Suka 12", "Bagaimana reaksi Anda?",
     "News Flash: Ini Komentar Ahok Mengenai Daeng Aziz Pentolan Kalijodo",
     "Berita Terkini: Pemko Binjai Gelar Apel Gabungan",
+    # date stamps, section menus, advertising contacts (detik's, in the real set)
+    "Selasa, 23/02/2016 15:32 WIB", "Kamis, 14 April 2022 - 10:15 WIB", "3 November 2025",
+    "SolusiUKM · Iklan Baris · Blog · Forum · Sindikasi", "Beranda | Nasional | Daerah | Ekonomi | Olahraga",
+    "Informasi pemasangan iklan", "hubungi : sales[at]detik.com", "BeritaTerbaru Index »",
 ])
 def test_indonesian_furniture_lines_go_from_any_container(line):
     from crawler.boilerplate import is_boilerplate
@@ -309,6 +313,8 @@ def test_indonesian_furniture_lines_go_from_any_container(line):
     "Tags yang dipasang petugas di pohon itu menandai batas lahan milik pemerintah kota.",
     "Suka atau tidak, warga harus mengurus izin usaha sebelum berjualan di pasar kota.",
     "Headline surat kabar lokal pagi itu memuat foto banjir di Kecamatan Binjai Timur.",
+    "Senin, 3 November 2025 menjadi hari bersejarah bagi warga yang menerima sertifikat tanah.",
+    "Tiga kecamatan terdampak: Binjai Utara | Binjai Timur | Binjai Kota, menurut data BPBD.",
 ])
 def test_sentences_that_merely_start_like_furniture_stay(line):
     from crawler.boilerplate import is_boilerplate
@@ -317,9 +323,40 @@ def test_sentences_that_merely_start_like_furniture_stay(line):
 
 
 def test_photo_credits_are_credits_not_body():
-    a = extract(page(ps(PARAS[0], "Foto: ANTARA/Budi", PARAS[1], "Photo: Damian Dovarganes, AP", PARAS[2])),
-                "https://x.id/a-b-c/")
+    a = extract(page(ps(PARAS[0], "Foto: ANTARA/Budi", PARAS[1], "Photo: Damian Dovarganes, AP", PARAS[2],
+                        "Fotografer: Grandyos Zafna", "Redaksi: redaksi[at]contoh.id")), "https://x.id/a-b-c/")
     assert a.text == "\n\n".join(PARAS)
+
+
+def test_the_list_under_a_closing_latest_news_heading_goes_but_a_long_paragraph_after_it_stays():
+    teasers = ("Berita Terbaru", "Selasa, 23/02/2016 15:35 WIB", "Cegah Byar Pet, PLN Bangun Jaringan Listrik Baru")
+    assert extract(page(ps(*PARAS, *teasers)), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
+    own = "Berita terkait banjir itu " + " ".join(["disampaikan kepala pelaksana BPBD kepada wartawan"] * 3) + "."
+    assert own in extract(page(ps(*PARAS, "Berita Terkait", own)), "https://x.id/a-b-c/").text
+
+
+def test_the_headline_repeated_under_the_furniture_above_the_article_goes():
+    top = ("Selasa, 23/02/2016 15:32 WIB", "Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik")
+    assert extract(page(ps(*top, *PARAS)), "https://x.id/a-b-c/").text == "\n\n".join(PARAS)
+
+
+def test_og_type_article_with_its_own_publication_date_may_be_short():
+    head = ("<meta property='og:type' content='article'>"
+            "<meta name='pubdate' itemprop='datePublished' content='2016-02-23 T16:00:20Z'>")
+    assert extract(page(ps(PARAS[0], PARAS[1]), head=head), "https://x.id/a-b-c/").text
+    with pytest.raises(Rejected, match="too-short"):  # og:type alone is what many listings say too
+        extract(page(ps(PARAS[0], PARAS[1]), head="<meta property='og:type' content='article'>"),
+                "https://x.id/a-b-c/")
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Kapanlagi.com: Pemerintahan - Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik",
+     "Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik"),
+    ("Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik | Sumut",
+     "Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik"),
+])
+def test_a_section_label_around_the_printed_headline_goes(title, expected):
+    assert extract(page(ps(*PARAS, *PARAS), title=title), "https://x.id/a-b-c/").title == expected
 
 
 def test_regions_and_actors_come_from_the_article_not_the_outlet():
