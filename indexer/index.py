@@ -317,7 +317,8 @@ def _logged(ix: Index, store: Store, urls: set[str]) -> _Diff:
         for url in urls:
             docnum = searcher.document_number(id=article_id(url))
             if docnum is not None:
-                hashes = hashes or searcher.reader().column_reader("hash")
+                if hashes is None:
+                    hashes = searcher.reader().column_reader("hash")
                 indexed[article_id(url)] = hashes[docnum]
         live = searcher.doc_count()
     changed = [url for url, digest in stored.items() if indexed.get(article_id(url)) != digest]
