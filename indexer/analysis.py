@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 from whoosh.analysis import Composable, Filter, StopFilter, Token, Tokenizer
 
@@ -250,26 +251,16 @@ def matches(analyzer: Composable, text: str, wanted: frozenset[str]) -> list[tup
     """(start, end, term) of each stretch of text that indexes as one of the wanted terms, in order.
 
     For highlighting. Unless a wanted term is a multi-word group key, this walks the words directly
-    (regex, stopword set, stem cache, one-word groups) instead of through the generator chain: the
-    same answer, a few times faster, and result pages highlight ten bodies each.
+    (_Words) instead of through the generator chain: the same answer, a few times faster, and result
+    pages highlight ten bodies each.
     """
-    parts = {type(item): item for item in getattr(analyzer, "items", ())}
-    stop, stem, lex = parts.get(StopFilter), parts.get(SastrawiFilter), parts.get(LexiconFilter)
-    if stop is None or stem is None or lex is None or wanted & lex.multi_keys:
+    plain = _Words.of(analyzer)
+    if plain is None or wanted & plain.lex.multi_keys:
         found = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True, positions=True)
                  if t.text in wanted]
         return sorted(found)
-    stops, key_of, unstemmed = stop.stops, lex.key_of, stem.unstemmed
-    out = []
-    for m in TOKEN.finditer(text):
-        word = _normalize(m.group())
-        if word in stops:
-            continue
-        term = STEMS.get(word) or _stem(word, unstemmed)
-        term = key_of(term) or term
-        if term in wanted:
-            out.append((m.start(), m.end(), term))
-    return out
+    term_of = plain.term
+    return [(m.start(), m.end(), term) for m in TOKEN.finditer(text) if (term := term_of(m.group())) in wanted]
 
 
 def index_terms(analyzer: Composable, text: str) -> list[tuple[str, int]] | None:
@@ -277,27 +268,20 @@ def index_terms(analyzer: Composable, text: str) -> list[tuple[str, int]] | None
     analyzer is not warta's composition (the caller runs it instead).
 
     The same answer as the Token chain (tests/indexer/test_analysis.py checks them against each other),
-    on plain strings, with each distinct word's one-word term (normalized, stopped, stemmed, grouped)
-    worked out once per process: the generator chain cost more than half of what Whoosh spends writing
-    an article.
+    on plain strings: the generator chain cost more than half of what Whoosh spends writing an article.
     """
-    parts = {type(item): item for item in getattr(analyzer, "items", ())}
-    tokenizer, stop, stem, lex = (parts.get(k) for k in (IndonesianTokenizer, StopFilter, SastrawiFilter,
-                                                          LexiconFilter))
-    if tokenizer is None or stop is None or stem is None or lex is None or len(parts) != 4 \
-            or stop.max is not None or not stop.renumber:
+    plain = _Words.of(analyzer)
+    if plain is None:
         return None
-    known = _WORD_TERMS.setdefault((stop.stops, stop.min, stem.unstemmed, lex.signature), {})
-    if len(known) > MAX_STEMS:
-        known.clear()
-    raw = TOKEN.findall(text)
-    terms_ = [term if (term := known.get(w)) is not None else _word_term(w, known, stop, stem, lex) for w in raw]
+    term_of = plain.term
+    terms_ = [term_of(w) for w in TOKEN.findall(text)]
     first = next((i for i, term in enumerate(terms_) if term), None)
     if first is None:
         return []
     # StopFilter renumbers: the first kept word keeps its place, the others follow it one by one
     found = [(term, pos) for pos, term in enumerate((t for t in terms_ if t), first)]
-    if not any((term,) in lex.prefixes for term in terms_ if term):
+    lex = plain.lex
+    if not any((term,) in lex.prefixes for term, _ in found):
         return found
     out: list[tuple[str, int]] = []
     for start, end, key in lex.spans([term for term, _ in found]):
@@ -310,19 +294,41 @@ def index_terms(analyzer: Composable, text: str) -> list[tuple[str, int]] | None
     return out
 
 
-# (stopwords, minimum length, unstemmed words, lexicon groups) -> raw word -> its one-word term ("" if stopped)
-_WORD_TERMS: dict[tuple, dict[str, str]] = {}
+class _Words:
+    """warta's analyzer word by word: each distinct raw word's one-word term (normalized, stopped, stemmed,
+    grouped; "" when stopped), worked out once per process and analyzer configuration."""
 
+    _known: ClassVar[dict[tuple, dict[str, str]]] = {}
 
-def _word_term(raw: str, known: dict[str, str], stop: StopFilter, stem: SastrawiFilter, lex: LexiconFilter) -> str:
-    word = _normalize(raw)
-    if len(word) < stop.min or word in stop.stops:
-        term = ""
-    else:
-        term = STEMS.get(word) or _stem(word, stem.unstemmed)
-        term = lex.key_of(term) or term
-    known[raw] = term
-    return term
+    def __init__(self, stop: StopFilter, stem: SastrawiFilter, lex: LexiconFilter):
+        self.stop, self.stem, self.lex = stop, stem, lex
+        self.known = self._known.setdefault((stop.stops, stop.min, stem.unstemmed, lex.signature), {})
+        if len(self.known) > MAX_STEMS:
+            self.known.clear()
+
+    @classmethod
+    def of(cls, analyzer: Composable) -> _Words | None:
+        """For warta's composition (IndonesianTokenizer | StopFilter | SastrawiFilter | LexiconFilter); None
+        for any other analyzer."""
+        items = list(getattr(analyzer, "items", ()))
+        if [type(i) for i in items] != [IndonesianTokenizer, StopFilter, SastrawiFilter, LexiconFilter]:
+            return None
+        _, stop, stem, lex = items
+        if stop.max is not None or not stop.renumber:
+            return None
+        return cls(stop, stem, lex)
+
+    def term(self, raw: str) -> str:
+        term = self.known.get(raw)
+        if term is None:
+            word = _normalize(raw)
+            if len(word) < self.stop.min or word in self.stop.stops:
+                term = ""
+            else:
+                term = STEMS.get(word) or _stem(word, self.stem.unstemmed)
+                term = self.lex.key_of(term) or term
+            self.known[raw] = term
+        return term
 
 
 def terms(analyzer: Composable, text: str, mode: str = "") -> list[str]:
