@@ -68,14 +68,17 @@ QUERIES: list[tuple[str, dict]] = [
 ]
 
 
-def compose(n: int, seed: int = 7, first: int = 0) -> list[Article]:
+START, DAYS = datetime(2022, 1, 1, tzinfo=UTC), 4 * 365  # the composed articles' dates: 2022 to 2025
+
+
+def compose(n: int, seed: int = 7, first: int = 0, start: datetime = START, days: int = DAYS) -> list[Article]:
     texts = corpus_texts()
     if not texts:
         sys.exit("bench/index.py needs ../shared/corpus/detik-2025.csv (or WARTA_CORPUS)")
     rng = random.Random(seed)
     outlets = load_registry()
     pool = [p for t in texts for p in t.paragraphs if len(p.split()) >= 8]
-    start, span = datetime(2022, 1, 1, tzinfo=UTC), 4 * 365 * 24 * 3600
+    span = days * 24 * 3600
     out = []
     for i in range(first, first + n):
         outlet = outlets[i % len(outlets)]
@@ -148,13 +151,13 @@ def incremental_seconds(here: Path, new: int) -> float:
     """Seconds for `indexer.index.update` after `new` articles reach the store (store writes not counted).
 
     An untimed update first brings the index in step with the store (a kept index may lag it, or predate
-    its change log); the new articles take URLs no earlier run used.
+    its change log); the new articles take URLs no earlier run used and are the next three days' news.
     """
     names = {o.id: o.name for o in load_registry()}
     update(here / "index", here / "warta.sqlite3", names)
     with Store(here / "warta.sqlite3") as store:
         first = 10_000_000 + store.count()
-    fill_store(here / "warta.sqlite3", compose(new, seed=11, first=first))
+    fill_store(here / "warta.sqlite3", compose(new, seed=11, first=first, start=START + timedelta(days=DAYS), days=3))
     started = time.perf_counter()
     update(here / "index", here / "warta.sqlite3", names)
     return time.perf_counter() - started

@@ -309,18 +309,24 @@ def _differences(ix: Index, store: Store) -> _Diff:
 
 
 def _logged(ix: Index, store: Store, urls: set[str]) -> _Diff:
-    """The differences among the logged URLs only: stored ones whose hash the index lacks, and removed ones."""
+    """The differences among the logged URLs only: stored ones whose hash the index lacks, and removed ones.
+
+    Which of them the index holds comes from its id column read whole (one read per segment): looking each
+    id up in each of a million-article index's 200 segments took 21 s with the term files out of the
+    page cache.
+    """
     stored = _linkable(store.hashes_of(urls))
-    indexed = {}
-    with ix.searcher() as searcher:
-        hashes = None
-        for url in urls:
-            docnum = searcher.document_number(id=article_id(url))
-            if docnum is not None:
-                if hashes is None:
-                    hashes = searcher.reader().column_reader("hash")
-                indexed[article_id(url)] = hashes[docnum]
-        live = searcher.doc_count()
+    wanted = {article_id(url) for url in urls}
+    indexed: dict[str, str] = {}
+    with ix.reader() as reader:
+        if reader.doc_count_all():
+            hashes = None
+            for docnum, aid in enumerate(column_values(reader, "id", "")):
+                if aid in wanted and not reader.is_deleted(docnum):
+                    if hashes is None:
+                        hashes = reader.column_reader("hash")
+                    indexed[aid] = hashes[docnum]
+        live = reader.doc_count()
     changed = [url for url, digest in stored.items() if indexed.get(article_id(url)) != digest]
     present = {aid for aid in map(article_id, changed) if aid in indexed}
     gone = [article_id(url) for url in urls if url not in stored and article_id(url) in indexed]

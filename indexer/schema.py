@@ -22,7 +22,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.records import Article
 from indexer.stories import Grouper
 
-SCHEMA_VERSION = 5  # bump when fields or analysis code change meaning
+SCHEMA_VERSION = 6  # bump when fields or analysis code change meaning
 
 
 def article_id(url: str) -> str:

@@ -8,7 +8,10 @@ sequences; two reports of one event written apart share names and a few phrases,
 - locality-sensitive hashing cuts each fingerprint into BANDS bands of ROWS values; articles sharing one
   band are candidates. The bands and fingerprints live in a small SQLite table beside each index
   generation (`stories.sqlite3`, integer keys): as Whoosh terms, 42 distinct terms an article made the
-  index two and a half times its size. The table is rebuilt with its generation;
+  index two and a half times its size. The table is rebuilt with its generation. Its rows are ordered by
+  publication week first: a new article's lookups touch only the weeks within STORY_DAYS of its date (and
+  the undated), a small, recently written part of the file, not 42 random pages of a table that at a
+  million articles is larger than what the page cache keeps (169 s for 1,000 new articles, cold);
 - a candidate is the same story when the estimated *containment* (shared shingles over the shorter
   article's shingles) reaches SAME_STORY: a copy whose ending was cut is contained in the original even
   though the two differ in length, which plain Jaccard would punish.
@@ -181,9 +184,13 @@ BANDS_FILE = "stories.sqlite3"
 _BAND_SCHEMA = """
 CREATE TABLE IF NOT EXISTS member (
     n INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, story TEXT NOT NULL, fingerprint BLOB NOT NULL, day INTEGER);
-CREATE TABLE IF NOT EXISTS band (key INTEGER NOT NULL, member INTEGER NOT NULL, PRIMARY KEY (key, member))
+CREATE TABLE IF NOT EXISTS band (
+    week INTEGER NOT NULL, key INTEGER NOT NULL, member INTEGER NOT NULL, PRIMARY KEY (week, key, member))
     WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS week (week INTEGER PRIMARY KEY);
 """
+UNDATED = -(2**62)  # the band table's week of undated articles (no real date's week): candidates of every dated one
+WEEK = 7
 
 
 class Grouper:
@@ -205,10 +212,11 @@ class Grouper:
 
     def forget(self, ids: Iterable[str]) -> None:
         for doc in ids:
-            row = self.db.execute("SELECT n, fingerprint FROM member WHERE doc = ?", (doc,)).fetchone()
+            row = self.db.execute("SELECT n, fingerprint, day FROM member WHERE doc = ?", (doc,)).fetchone()
             if row:
-                self.db.executemany("DELETE FROM band WHERE key = ? AND member = ?",
-                                    [(key, row[0]) for key in Fingerprint.from_bytes(row[1]).bands()])
+                week = _week(row[2])
+                self.db.executemany("DELETE FROM band WHERE week = ? AND key = ? AND member = ?",
+                                    [(week, key, row[0]) for key in Fingerprint.from_bytes(row[1]).bands()])
                 self.db.execute("DELETE FROM member WHERE n = ?", (row[0],))
 
     def assign(self, article_id: str, title: str, text: str, published: datetime | None = None) -> dict:
@@ -219,7 +227,8 @@ class Grouper:
         candidates: dict[str, Member] = {}
         rows = self.db.execute(
             "SELECT DISTINCT m.doc, m.story, m.fingerprint, m.day FROM band b JOIN member m ON m.n = b.member"
-            f" WHERE b.key IN ({','.join('?' * len(bands))})", bands) if bands else ()
+            f" WHERE b.week IN ({self._weeks(day)}) AND b.key IN ({','.join('?' * len(bands))})",
+            bands) if bands else ()
         for doc, story, data, other in rows:
             if doc == article_id or (day is not None and other is not None and abs(day - other) > STORY_DAYS):
                 continue
@@ -229,8 +238,20 @@ class Grouper:
         self.forget([article_id])
         n = self.db.execute("INSERT INTO member (doc, story, fingerprint, day) VALUES (?, ?, ?, ?)",
                             (article_id, story, fp.to_bytes(), day)).lastrowid
-        self.db.executemany("INSERT OR IGNORE INTO band (key, member) VALUES (?, ?)", [(k, n) for k in bands])
+        week = _week(day)
+        self.db.executemany("INSERT OR IGNORE INTO band (week, key, member) VALUES (?, ?, ?)",
+                            [(week, k, n) for k in bands])
+        if bands:
+            self.db.execute("INSERT OR IGNORE INTO week (week) VALUES (?)", (week,))
         return {"story": story}
+
+    def _weeks(self, day: int | None) -> str:
+        """The weeks (as SQL) whose band rows can hold a candidate for an article of this day: the weeks
+        within STORY_DAYS and the undated; every week for an undated article."""
+        if day is None:
+            return "SELECT week FROM week"
+        first, last = _week(day - STORY_DAYS), _week(day + STORY_DAYS)
+        return ",".join(str(w) for w in (UNDATED, *range(first, last + 1)))
 
     def commit(self) -> None:
         self.db.commit()
@@ -238,6 +259,10 @@ class Grouper:
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _week(day: int | None) -> int:
+    return UNDATED if day is None else day // WEEK
 
 
 def _day(when: datetime | None) -> int | None:

@@ -58,6 +58,23 @@ def test_a_text_that_comes_back_weeks_later_is_a_new_story():
     assert grouper.assign("undated", text.title, body, None)["story"] in (first, "next-year")
 
 
+@pytest.mark.parametrize("start", range(7))  # every weekday: the band table is ordered by week
+def test_copies_up_to_story_days_apart_meet_across_week_boundaries_in_either_order(start):
+    from indexer.stories import STORY_DAYS
+
+    text = repository_texts()[2]
+    body = "\n\n".join(text.paragraphs)
+    day = datetime(2025, 3, 3, 9, tzinfo=UTC) + timedelta(days=start)
+    for gap in (STORY_DAYS, -STORY_DAYS):
+        grouper = Grouper()
+        first = grouper.assign("release", text.title, body, day)["story"]
+        assert grouper.assign("copy", text.title, body, day + timedelta(days=gap))["story"] == first
+        assert grouper.assign("late", text.title, body, day + timedelta(days=3 * gap))["story"] == "late"
+    grouper = Grouper()  # an undated article is a candidate of any dated one, and the other way round
+    first = grouper.assign("undated", text.title, body, None)["story"]
+    assert grouper.assign("dated", text.title, body, day + timedelta(days=400))["story"] == first
+
+
 def test_a_cut_copy_is_contained_in_its_original():
     text = repository_texts()[0]
     whole = "\n\n".join(text.paragraphs)
