@@ -88,8 +88,9 @@ FURNITURE_LINE = re.compile(
     r"telegram|channel|saluran)\b.*|"
     r"(?:jurnalis|wartawan|kontributor|penulis)\b.{0,120}\b(?:untuk wilayah|bertugas di|meliput wilayah)\b.*|"
     r"(?:hubungi|kontak|contact|e-?mail)\s*:?\s*\S+(?:@|\[at\])\S+\s*|"
-    # a site's section menu: short items between middle dots or bullets (or four and more bars)
-    r"(?:[^·•|\n]{1,30}[·•]\s*){3,}[^·•|\n]{0,30}|(?:[^·•|\n]{1,30}\|\s*){4,}[^·•|\n]{0,30}|"
+    # a site's section menu: short items between middle dots or bullets (not bars: a data table's rows are
+    # read as cells between bars)
+    r"(?:[^·•\n]{1,30}[·•]\s*){3,}[^·•\n]{0,30}|"
     r"(?:oleh|by|penulis|reporter|pewarta|editor)\s*:?\s+(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})"
     r"[\s|,/–—-]{0,6}.{0,30}?(?:\b\d{1,2}\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|"
     r"\bwib\b|\bwita\b|\bwit\b|\bdibaca\b|\bviews?\b).*"

@@ -297,7 +297,7 @@ def test_a_comment_inside_a_paragraph_does_not_split_it():
     "Berita Terkini: Pemko Binjai Gelar Apel Gabungan",
     # date stamps, section menus, advertising contacts (detik's, in the real set)
     "Selasa, 23/02/2016 15:32 WIB", "Kamis, 14 April 2022 - 10:15 WIB", "3 November 2025",
-    "SolusiUKM · Iklan Baris · Blog · Forum · Sindikasi", "Beranda | Nasional | Daerah | Ekonomi | Olahraga",
+    "SolusiUKM · Iklan Baris · Blog · Forum · Sindikasi", "Beranda • Nasional • Daerah • Ekonomi • Olahraga",
     "Informasi pemasangan iklan", "hubungi : sales[at]detik.com", "BeritaTerbaru Index »",
 ])
 def test_indonesian_furniture_lines_go_from_any_container(line):
@@ -315,6 +315,7 @@ def test_indonesian_furniture_lines_go_from_any_container(line):
     "Headline surat kabar lokal pagi itu memuat foto banjir di Kecamatan Binjai Timur.",
     "Senin, 3 November 2025 menjadi hari bersejarah bagi warga yang menerima sertifikat tanah.",
     "Tiga kecamatan terdampak: Binjai Utara | Binjai Timur | Binjai Kota, menurut data BPBD.",
+    "DL | Larry Ogunjobi | 63 | 85% | 1 tackle (1 combined)",  # a data table's row
 ])
 def test_sentences_that_merely_start_like_furniture_stay(line):
     from crawler.boilerplate import is_boilerplate
