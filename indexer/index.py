@@ -319,7 +319,7 @@ def _logged(ix: Index, store: Store, urls: set[str]) -> _Diff:
     wanted = {article_id(url) for url in urls}
     indexed: dict[str, str] = {}
     with ix.reader() as reader:
-        if reader.doc_count_all():
+        if urls and reader.doc_count_all():
             hashes = None
             for docnum, aid in enumerate(column_values(reader, "id", "")):
                 if aid in wanted and not reader.is_deleted(docnum):
