@@ -331,7 +331,7 @@ def _agreed(paragraphs: list[str], container: etree._Element, url: str, keep: se
         return paragraphs
     theirs = _norm(text)
     return [p for p in paragraphs
-            if len(p.split()) > _SHORT or p in keep or _SENTENCE.search(p) or _norm(p) in theirs]
+            if _own_words(p) or p in keep or _norm(p) in theirs]
 
 
 def _container(tree: etree._Element) -> etree._Element | None:
