@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from indexer.columns import column_values
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
+from indexer.segments import TermWriter
 from indexer.store import Store
 from indexer.stories import BANDS_FILE, Grouper
 from warta.processes import die_with_parent
@@ -49,7 +51,7 @@ log = logging.getLogger(__name__)
 STEMS_FILE = "stems.tsv"
 READERS_LOCK = "readers.lock"
 COMMIT_EVERY = 20_000  # documents per commit on big updates: a killed update loses at most this much work
-BATCH_SEGMENT = 5000  # documents per writer process and segment in a rebuild
+BATCH_SEGMENT = 10_000  # documents per segment in a rebuild (a writer process holds one in memory)
 CODEC_COMPRESSION = 1  # zlib level for posting blocks: as small as Whoosh's default 3 here, cheaper to write
 WRITER_MB = 256
 
@@ -408,19 +410,25 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     _warm_stems(store, urls, lexicon, procs)
     if stage:
         stage("indexing", len(urls))
-    # Forked writer processes inherit the warm STEMS cache; each writes its own segment. Whoosh's cost per
-    # document grows with the size of a writer's in-memory pool, so big builds commit in batches
-    # (BATCH_SEGMENT documents per process) and leave the segments unmerged.
-    writer, grouper = _writer(ix, procs), Grouper(gen / BANDS_FILE)
-    for article, digest in store.articles_for(urls):
-        writer.add_document(**document(article, digest, names.get(article.outlet, ""), grouper))
-        report.new += 1
-        if progress:
-            progress(report.new)
-        if report.new % (BATCH_SEGMENT * procs) == 0:
-            writer.commit(merge=False)
-            writer = _writer(ix, procs)
-    writer.commit(merge=False)
+    # The main process reads the store and assigns stories (in store order: a story's id is its first
+    # article's); writer processes forked from it (the warm STEMS cache comes along) each write whole
+    # segments of BATCH_SEGMENT documents, which the one commit at the end lists.
+    grouper, batch = Grouper(gen / BANDS_FILE, once=True), []
+    # on a small build smaller batches keep every process busy; none so small an update would merge it
+    size = BATCH_SEGMENT if procs == 1 else max(CRUMB, min(BATCH_SEGMENT, len(urls) // (4 * procs)))
+    with _Segments(gen, procs) as writers:
+        for article, digest in store.articles_for(urls):
+            batch.append(document(article, digest, names.get(article.outlet, ""), grouper))
+            report.new += 1
+            if progress:
+                progress(report.new)
+            if len(batch) == size:
+                writers.write(batch)
+                batch = []
+        if batch:
+            writers.write(batch)
+        segments = writers.written()
+    ix.writer().commit(mergetype=lambda _, existing: existing + segments)  # one TOC lists them all
     grouper.close()
     save_stems(gen / STEMS_FILE)
     (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
@@ -431,11 +439,54 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     return report
 
 
-def _writer(ix: Index, procs: int = 1):
-    codec = W3Codec(compression=CODEC_COMPRESSION)
-    if procs > 1:
-        return ix.writer(limitmb=WRITER_MB, procs=procs, multisegment=True, codec=codec)
-    return ix.writer(limitmb=WRITER_MB, codec=codec)
+def _writer(ix: Index):
+    return ix.writer(limitmb=WRITER_MB, codec=W3Codec(compression=CODEC_COMPRESSION))
+
+
+class _Segments:
+    """Writes batches of documents as new segments of a generation, in `procs` forked processes (in this
+    one when procs is 1), keeping at most procs batches waiting so memory stays bounded."""
+
+    def __init__(self, gen: Path, procs: int):
+        self.gen, self.procs = gen, procs
+        self.pool = None
+        if procs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"))
+        self.pending: deque = deque()
+        self.done: list = []
+
+    def __enter__(self) -> _Segments:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+    def write(self, docs: list[dict]) -> None:
+        if self.pool is None:
+            self.done.append(write_segment(self.gen, docs))
+            return
+        self.pending.append(self.pool.submit(write_segment, self.gen, docs))
+        while len(self.pending) > self.procs:
+            self.done.append(self.pending.popleft().result())
+
+    def written(self) -> list:
+        """The segments, in the order their batches were given."""
+        while self.pending:
+            self.done.append(self.pending.popleft().result())
+        return self.done
+
+
+def write_segment(gen: Path, docs: list[dict]):
+    """One new segment of these documents in the generation's index (not yet listed by its TOC)."""
+    ix = _storage(gen).open_index()
+    writer = TermWriter(ix, _lk=False, codec=W3Codec(compression=CODEC_COMPRESSION))
+    for doc in docs:
+        writer.add_document(**doc)
+    return writer._finalize_segment()
 
 
 def _warm_stems(store: Store, urls: list[str], lexicon: Lexicon, procs: int) -> None:

@@ -7,7 +7,6 @@ version and the lexicon file). An index built under another fingerprint is rebui
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +29,9 @@ def article_id(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
+_ENCODED: dict[int, bytes] = {}  # position -> the value of a term seen once in a field, as most are
+
+
 class TermPositions(Positions):
     """Whoosh's Positions format, fed by warta's analyzer on plain strings (analysis.index_terms) rather
     than its Token generator chain: the same postings, written a good deal faster."""
@@ -40,16 +42,36 @@ class TermPositions(Positions):
         if found is None:
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        poses: dict[str, list[int]] = defaultdict(list)
+        poses: dict[str, list[int]] = {}
         for term, pos in found:
-            poses[term].append(pos)
+            at = poses.get(term)
+            if at is None:
+                poses[term] = [pos]
+            else:
+                at.append(pos)
         fb = self.field_boost
         for term, positions in poses.items():
-            yield term, len(positions), len(positions) * fb, self.encode(positions)
+            if len(positions) == 1:
+                vbytes = _ENCODED.get(positions[0]) or _ENCODED.setdefault(positions[0], self.encode(positions))
+            else:
+                vbytes = self.encode(positions)
+            yield term, len(positions), len(positions) * fb, vbytes
+
+
+class PositionsText(TEXT):
+    """TEXT whose postings come straight from TermPositions, as a list: Whoosh's FieldType.index wraps
+    every posting in a generator step of its own."""
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str) or not isinstance(self.format, TermPositions):
+            return super().index(value, **kwargs)
+        kwargs.setdefault("mode", "index")
+        return [(term.encode("utf-8"), freq, weight, vbytes)
+                for term, freq, weight, vbytes in self.format.word_values(value, self.analyzer, **kwargs)]
 
 
 def _text(analyzer, **kwargs) -> TEXT:
-    field = TEXT(analyzer=analyzer, **kwargs)
+    field = PositionsText(analyzer=analyzer, **kwargs)
     field.format = TermPositions(field_boost=field.format.field_boost)
     return field
 

@@ -199,10 +199,12 @@ class Grouper:
     `path` is the generation's band table. `replaced` are ids this update deletes or rewrites: their old
     rows go first, so an old version never claims its new one. `commit()` goes with the index's commits;
     a killed update loses at most the rows of its last uncommitted documents, which only means a copy
-    may start a story of its own.
+    may start a story of its own. `once` promises every article comes once to a new table (a rebuild):
+    there is no old row of it to look for.
     """
 
-    def __init__(self, path: Path | str = ":memory:", replaced: Iterable[str] = ()):
+    def __init__(self, path: Path | str = ":memory:", replaced: Iterable[str] = (), once: bool = False):
+        self.once = once
         self.db = sqlite3.connect(path)
         # A million articles make 42 million band rows, inserted in hash order: a page cache far above
         # SQLite's 2 MB default keeps those inserts off the disk.
@@ -235,7 +237,8 @@ class Grouper:
             candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data), other)
         best = choose(fp, sorted(candidates.values(), key=lambda m: m.id))
         story = best.story if best else article_id
-        self.forget([article_id])
+        if not self.once:
+            self.forget([article_id])
         n = self.db.execute("INSERT INTO member (doc, story, fingerprint, day) VALUES (?, ?, ?, ?)",
                             (article_id, story, fp.to_bytes(), day)).lastrowid
         week = _week(day)

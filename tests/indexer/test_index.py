@@ -147,9 +147,11 @@ def test_index_without_a_store_and_search_without_an_index_say_what_to_do(tmp_pa
 
 KILL_REBUILD = """
 import json, multiprocessing, os, sys
+from indexer import index
 from indexer.index import update
+index.CRUMB = 200  # segments of 200 documents: the writer processes are running by the 1,100th
 def progress(n):
-    if n == 1100:  # Whoosh's writer processes are running now
+    if n == 1100:
         open(sys.argv[3], "w").write(json.dumps([p.pid for p in multiprocessing.active_children()]))
         os.kill(os.getpid(), 9)
 update(sys.argv[1], sys.argv[2], rebuild=True, procs=2, progress=progress)
