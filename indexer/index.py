@@ -36,14 +36,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from indexer.analysis import STEMS, load_stems, save_stems, stem_all, words
+from indexer.analysis import STEMS, TOKEN, load_stems, save_stems, stem_all, words
 from indexer.columns import column_values
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.segments import TermWriter
 from indexer.store import Store
-from indexer.stories import BANDS_FILE, Grouper
+from indexer.stories import BANDS_FILE, Grouper, Prints, group, group_table
 from warta.processes import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ COMMIT_EVERY = 20_000  # documents per commit on big updates: a killed update lo
 BATCH_SEGMENT = 10_000  # documents per segment in a rebuild (a writer process holds one in memory)
 CODEC_COMPRESSION = 1  # zlib level for posting blocks: as small as Whoosh's default 3 here, cheaper to write
 WRITER_MB = 256
+SURVEY_CHUNK = 5000  # articles per task of the pool that reads the store before a rebuild
 
 
 class IndexMissingError(RuntimeError):
@@ -404,32 +405,34 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     (gen / READERS_LOCK).touch()
     ix = _storage(gen).create_index(build_schema(lexicon))
     report = IndexReport(rebuilt=True, generation=gen.name)
-    urls = list(wanted)  # in any order: the store yields them in the order they were stored
+    rows = store.rows_of(wanted)  # read in the order they were stored: a big store front to back
     if stage:
-        stage("stemming", len(urls))
-    _warm_stems(store, urls, lexicon, procs)
+        stage("stemming", len(rows))
+    prints = _survey(store, rows, lexicon, procs)
+    story = group(prints)
     if stage:
-        stage("indexing", len(urls))
-    # The main process reads the store and assigns stories (in store order: a story's id is its first
-    # article's); writer processes forked from it (the warm STEMS cache comes along) each write whole
-    # segments of BATCH_SEGMENT documents, which the one commit at the end lists.
-    grouper, batch = Grouper(gen / BANDS_FILE, once=True), []
-    # on a small build smaller batches keep every process busy; none so small an update would merge it
-    size = BATCH_SEGMENT if procs == 1 else max(CRUMB, min(BATCH_SEGMENT, len(urls) // (4 * procs)))
-    with _Segments(gen, procs) as writers:
-        for article, digest in store.articles_for(urls):
-            batch.append(document(article, digest, names.get(article.outlet, ""), grouper))
+        stage("indexing", len(rows))
+    # The main process reads the articles again and hands them out in batches; writer processes forked
+    # from it (the warm STEMS cache comes along) each write whole segments, which one commit then lists.
+    # On a small build smaller batches keep every process busy; none is so small an update would merge it.
+    size = BATCH_SEGMENT if procs == 1 else max(CRUMB, min(BATCH_SEGMENT, len(rows) // (4 * procs)))
+    batch, k = [], 0
+    with _Segments(gen, procs, progress) as writers:
+        for article, digest in store.articles_at(rows):
+            doc = document(article, digest, names.get(article.outlet, ""))
+            while prints.ids[k] != doc["id"]:  # a row the crawl replaced since the survey
+                k += 1
+            doc["story"] = story[k]
+            batch.append(doc)
             report.new += 1
-            if progress:
-                progress(report.new)
             if len(batch) == size:
                 writers.write(batch)
                 batch = []
         if batch:
             writers.write(batch)
+        group_table(gen / BANDS_FILE, prints, story)  # while the last segments are written
         segments = writers.written()
     ix.writer().commit(mergetype=lambda _, existing: existing + segments)  # one TOC lists them all
-    grouper.close()
     save_stems(gen / STEMS_FILE)
     (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
                                                 "built": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -445,10 +448,11 @@ def _writer(ix: Index):
 
 class _Segments:
     """Writes batches of documents as new segments of a generation, in `procs` forked processes (in this
-    one when procs is 1), keeping at most procs batches waiting so memory stays bounded."""
+    one when procs is 1), keeping at most procs batches waiting so memory stays bounded. `progress` hears
+    how many documents are written, as each batch is."""
 
-    def __init__(self, gen: Path, procs: int):
-        self.gen, self.procs = gen, procs
+    def __init__(self, gen: Path, procs: int, progress: Callable[[int], object] | None = None):
+        self.gen, self.procs, self.progress = gen, procs, progress
         self.pool = None
         if procs > 1:
             import multiprocessing
@@ -457,6 +461,7 @@ class _Segments:
             self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"))
         self.pending: deque = deque()
         self.done: list = []
+        self.written_docs = 0
 
     def __enter__(self) -> _Segments:
         return self
@@ -467,17 +472,27 @@ class _Segments:
 
     def write(self, docs: list[dict]) -> None:
         if self.pool is None:
-            self.done.append(write_segment(self.gen, docs))
+            self._finished(write_segment(self.gen, docs), len(docs))
             return
-        self.pending.append(self.pool.submit(write_segment, self.gen, docs))
-        while len(self.pending) > self.procs:
-            self.done.append(self.pending.popleft().result())
+        self.pending.append((self.pool.submit(write_segment, self.gen, docs), len(docs)))
+        while self.pending and (len(self.pending) > self.procs or self.pending[0][0].done()):
+            self._collect()
 
     def written(self) -> list:
         """The segments, in the order their batches were given."""
         while self.pending:
-            self.done.append(self.pending.popleft().result())
+            self._collect()
         return self.done
+
+    def _collect(self) -> None:
+        future, count = self.pending.popleft()
+        self._finished(future.result(), count)
+
+    def _finished(self, segment, count: int) -> None:
+        self.done.append(segment)
+        self.written_docs += count
+        if self.progress:
+            self.progress(self.written_docs)
 
 
 def write_segment(gen: Path, docs: list[dict]):
@@ -489,30 +504,38 @@ def write_segment(gen: Path, docs: list[dict]):
     return writer._finalize_segment()
 
 
-def _warm_stems(store: Store, urls: list[str], lexicon: Lexicon, procs: int) -> None:
-    """Stem every word the articles use that the cache lacks, on all cores, before indexing starts."""
-    if procs < 2 or len(urls) < 1000:
-        vocabulary = _vocabulary(store.path, urls)
+def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> Prints:
+    """Read every article once before a rebuild writes anything, on all cores: stem each word the cache
+    lacks (into STEMS, which the writer processes inherit) and fingerprint each article for stories.group."""
+    chunks = [rows[i:i + SURVEY_CHUNK] for i in range(0, len(rows), SURVEY_CHUNK)] or [[]]
+    if procs < 2 or len(rows) < 1000:
+        found = [_read(store.path, chunk) for chunk in chunks]
+        vocabulary = set().union(*(v for v, _ in found))
         stem_all(vocabulary.difference(STEMS), lexicon.unstemmed)
-        return
+        return Prints.join([p for _, p in found])
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(procs) as pool:
-        vocabulary = set().union(*pool.map(_vocabulary, [store.path] * procs, [urls[i::procs] for i in range(procs)]))
+        vocabulary, parts = set(), []
+        for words_, prints in pool.map(_read, [store.path] * len(chunks), chunks):
+            vocabulary |= words_
+            parts.append(prints)
         new = sorted(vocabulary.difference(STEMS))
-        chunks = [set(new[i::procs * 4]) for i in range(procs * 4)]
-        for stems in pool.map(stem_all, chunks, [lexicon.unstemmed] * len(chunks)):
+        jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
+        for stems in pool.map(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
             STEMS.update(stems)
+    return Prints.join(parts)
 
 
-def _vocabulary(store_path: Path, urls: list[str]) -> set[str]:
-    """The distinct words of these articles (a worker-pool task: it reads the store itself)."""
-    vocabulary: set[str] = set()
+def _read(store_path: Path, rows: list[int]) -> tuple[set[str], Prints]:
+    """The distinct words and the fingerprints of the articles at these rows (a worker-pool task)."""
+    raw: set[str] = set()
+    found = []
     with Store(store_path, readonly=True) as store:
-        for article, _ in store.articles_for(urls):
-            vocabulary |= words(article.title)
-            vocabulary |= words(article.text)
-    return vocabulary
+        for article, _ in store.articles_at(rows):
+            raw.update(TOKEN.findall(article.title), TOKEN.findall(article.text))
+            found.append((article_id(article.url), article.title, article.text, article.published))
+    return words(" ".join(raw)), Prints.of(found)
 
 
 def _point_to(root: Path, gen: Path) -> None:

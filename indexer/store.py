@@ -311,6 +311,10 @@ class Store:
         Read in that order, a million-article store is read front to back; in URL order every article is
         a seek into a file larger than the page cache, and a rebuild waits on the disk (bench/index.py).
         """
+        return self.articles_at(self.rows_of(urls, chunk), chunk)
+
+    def rows_of(self, urls: Iterable[str], chunk: int = 500) -> list[int]:
+        """The rows holding these URLs, in the order they were first stored (articles_at reads them)."""
         urls = list(urls)
         rowids: list[int] = []
         for i in range(0, len(urls), chunk):
@@ -318,6 +322,10 @@ class Store:
             rowids += (r[0] for r in self.db.execute(
                 f"SELECT rowid FROM articles WHERE url IN ({','.join('?' * len(part))})", part))
         rowids.sort()
+        return rowids
+
+    def articles_at(self, rowids: list[int], chunk: int = 500) -> Iterator[tuple[Article, str]]:
+        """The articles (with their content hash) at these rows, in the order given; rows gone are skipped."""
         for i in range(0, len(rowids), chunk):
             part = rowids[i:i + chunk]
             rows = self.db.execute(f"SELECT {ARTICLE_COLUMNS}, content_hash FROM articles"

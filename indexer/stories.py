@@ -199,12 +199,10 @@ class Grouper:
     `path` is the generation's band table. `replaced` are ids this update deletes or rewrites: their old
     rows go first, so an old version never claims its new one. `commit()` goes with the index's commits;
     a killed update loses at most the rows of its last uncommitted documents, which only means a copy
-    may start a story of its own. `once` promises every article comes once to a new table (a rebuild):
-    there is no old row of it to look for.
+    may start a story of its own.
     """
 
-    def __init__(self, path: Path | str = ":memory:", replaced: Iterable[str] = (), once: bool = False):
-        self.once = once
+    def __init__(self, path: Path | str = ":memory:", replaced: Iterable[str] = ()):
         self.db = sqlite3.connect(path)
         # A million articles make 42 million band rows, inserted in hash order: a page cache far above
         # SQLite's 2 MB default keeps those inserts off the disk.
@@ -237,8 +235,7 @@ class Grouper:
             candidates[doc] = Member(doc, story, Fingerprint.from_bytes(data), other)
         best = choose(fp, sorted(candidates.values(), key=lambda m: m.id))
         story = best.story if best else article_id
-        if not self.once:
-            self.forget([article_id])
+        self.forget([article_id])
         n = self.db.execute("INSERT INTO member (doc, story, fingerprint, day) VALUES (?, ?, ?, ?)",
                             (article_id, story, fp.to_bytes(), day)).lastrowid
         week = _week(day)
@@ -270,6 +267,96 @@ def _week(day: int | None) -> int:
 
 def _day(when: datetime | None) -> int | None:
     return None if when is None else when.toordinal() - 719163  # date(1970, 1, 1).toordinal()
+
+
+@dataclass
+class Prints:
+    """The fingerprints of many articles as arrays, in the order they are indexed: what a rebuild groups
+    in one pass (group) instead of asking the band table once per article."""
+
+    ids: list[str]
+    rows: np.ndarray  # (n, 1 + NUM_PERM) uint32: the shingle count, then the hash values (Fingerprint.to_bytes)
+    bands: np.ndarray  # (n, BANDS) int64 band keys; unused where the text is too short to band
+    days: np.ndarray  # (n,) int64 publication day; 0 where undated
+    dated: np.ndarray  # (n,) bool
+
+    @classmethod
+    def of(cls, articles: Iterable[tuple[str, str, str, datetime | None]]) -> Prints:
+        """From (id, title, text, published) tuples."""
+        ids, rows, bands, days = [], [], [], []
+        for article_id, title, text, published in articles:
+            fp = fingerprint(title, text)
+            ids.append(article_id)
+            rows.append(fp.to_bytes())
+            bands.append(fp.bands() or [0] * BANDS)
+            days.append(_day(published))
+        return cls(ids, np.frombuffer(b"".join(rows), dtype=np.uint32).reshape(len(ids), 1 + NUM_PERM),
+                   np.asarray(bands, dtype=np.int64).reshape(len(ids), BANDS),
+                   np.asarray([d or 0 for d in days], dtype=np.int64), np.asarray([d is not None for d in days]))
+
+    @classmethod
+    def join(cls, parts: list[Prints]) -> Prints:
+        return cls([i for p in parts for i in p.ids], *(np.concatenate([getattr(p, f) for p in parts])
+                                                         for f in ("rows", "bands", "days", "dated")))
+
+
+def group(prints: Prints) -> list[str]:
+    """The stories Grouper.assign gives these articles one after another, found at once.
+
+    Candidates of an article are the earlier articles sharing one of its band keys: with every key of every
+    article sorted (key, then order), they are the entries before its own in each run of one key. Only the
+    articles that have any go through the containment test; tests/indexer/test_stories.py checks the
+    stories (and group_table's rows) against Grouper's.
+    """
+    story = list(prints.ids)
+    sizes = prints.rows[:, 0].astype(np.int64)
+    banded = np.flatnonzero(sizes >= MIN_SHINGLES)
+    keys = prints.bands[banded].ravel()
+    owners = np.repeat(banded, BANDS)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    at = np.arange(len(keys))
+    first = np.maximum.accumulate(np.where(np.r_[True, keys[1:] != keys[:-1]], at, 0))  # each run's start
+    later = np.flatnonzero(first < at)  # entries with earlier articles in their run
+    later = later[np.argsort(owners[later], kind="stable")]
+    if not len(later):
+        return story
+    bounds = np.flatnonzero(np.r_[True, owners[later][1:] != owners[later][:-1], True])
+    hashes = prints.rows[:, 1:]
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        i = int(owners[later[lo]])
+        cands = np.unique(np.concatenate([owners[first[p]:p] for p in later[lo:hi].tolist()]))
+        if prints.dated[i]:
+            cands = cands[~prints.dated[cands] | (np.abs(prints.days[cands] - prints.days[i]) <= STORY_DAYS)]
+        if not len(cands):
+            continue
+        jaccard = np.count_nonzero(hashes[cands] == hashes[i], axis=1) / NUM_PERM
+        shared = jaccard * (sizes[i] + sizes[cands]) / (1 + jaccard)
+        score = np.minimum(1.0, shared / np.minimum(sizes[i], sizes[cands]))
+        if score.max() >= SAME_STORY:
+            story[i] = min(story[c] for c in cands[score == score.max()].tolist())
+    return story
+
+
+def group_table(path: Path | str, prints: Prints, story: list[str]) -> None:
+    """Write the band table Grouper would have written assigning these stories, rows in key order."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(_BAND_SCHEMA)
+        days = [d if dated else None for d, dated in zip(prints.days.tolist(), prints.dated.tolist(), strict=True)]
+        db.executemany("INSERT INTO member (n, doc, story, fingerprint, day) VALUES (?, ?, ?, ?, ?)",
+                       ((k + 1, doc, story[k], prints.rows[k].tobytes(), days[k])
+                        for k, doc in enumerate(prints.ids)))
+        banded = np.flatnonzero(prints.rows[:, 0] >= MIN_SHINGLES)
+        weeks = np.where(prints.dated[banded], prints.days[banded] // WEEK, UNDATED)
+        week, key, member = np.repeat(weeks, BANDS), prints.bands[banded].ravel(), np.repeat(banded + 1, BANDS)
+        order = np.lexsort((member, key, week))
+        db.executemany("INSERT OR IGNORE INTO band (week, key, member) VALUES (?, ?, ?)",
+                       zip(week[order].tolist(), key[order].tolist(), member[order].tolist(), strict=True))
+        db.executemany("INSERT INTO week (week) VALUES (?)", ((w,) for w in np.unique(weeks).tolist()))
+        db.commit()
+    finally:
+        db.close()
 
 
 class StoryMap:

@@ -149,9 +149,9 @@ KILL_REBUILD = """
 import json, multiprocessing, os, sys
 from indexer import index
 from indexer.index import update
-index.CRUMB = 200  # segments of 200 documents: the writer processes are running by the 1,100th
+index.CRUMB = 200  # segments of 200 documents: the writer processes are running when some are written
 def progress(n):
-    if n == 1100:
+    if n >= 400:
         open(sys.argv[3], "w").write(json.dumps([p.pid for p in multiprocessing.active_children()]))
         os.kill(os.getpid(), 9)
 update(sys.argv[1], sys.argv[2], rebuild=True, procs=2, progress=progress)

@@ -75,6 +75,41 @@ def test_copies_up_to_story_days_apart_meet_across_week_boundaries_in_either_ord
     assert grouper.assign("dated", text.title, body, day + timedelta(days=400))["story"] == first
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_rebuilds_grouping_at_once_equals_assigning_one_by_one(seed, tmp_path):
+    """stories.group and group_table (a rebuild) against Grouper.assign on the same articles in the same
+    order: originals, edited copies within and beyond STORY_DAYS, undated ones, texts too short to band."""
+    import sqlite3
+
+    from indexer.stories import Prints, group, group_table
+
+    rng = random.Random(seed)
+    texts = repository_texts()
+    day = datetime(2025, 3, 3, 9, tzinfo=UTC)
+    articles = []
+    for n in range(120):
+        text = rng.choice(texts)
+        title, body = edited(text, rng)[0] if rng.random() < 0.6 else (text.title, "\n\n".join(text.paragraphs))
+        if rng.random() < 0.05:
+            body = " ".join(body.split()[:8])
+        when = None if rng.random() < 0.15 else day + timedelta(days=rng.randint(-40, 40), hours=rng.randint(0, 23))
+        articles.append((f"{n:04d}-{rng.random():.6f}", title, body, when))
+    grouper = Grouper(tmp_path / "one.sqlite3")
+    one_by_one = [grouper.assign(*article)["story"] for article in articles]
+    grouper.close()
+    prints = Prints.join([Prints.of(articles[:50]), Prints.of(articles[50:])])
+    at_once = group(prints)
+    assert at_once == one_by_one
+    assert len(set(at_once)) < len(at_once) - 20  # copies did group
+    group_table(tmp_path / "all.sqlite3", prints, at_once)
+    tables = []
+    for name in ("one", "all"):
+        db = sqlite3.connect(tmp_path / f"{name}.sqlite3")
+        tables.append([sorted(db.execute(f"SELECT * FROM {t}")) for t in ("member", "band", "week")])
+        db.close()
+    assert tables[0] == tables[1]
+
+
 def test_a_cut_copy_is_contained_in_its_original():
     text = repository_texts()[0]
     whole = "\n\n".join(text.paragraphs)
