@@ -19,6 +19,7 @@ so a killed rebuild's half-written directory goes too, and a long-lived server i
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -496,12 +497,20 @@ class _Segments:
 
 
 def write_segment(gen: Path, docs: list[dict]):
-    """One new segment of these documents in the generation's index (not yet listed by its TOC)."""
-    ix = _storage(gen).open_index()
-    writer = TermWriter(ix, _lk=False, codec=W3Codec(compression=CODEC_COMPRESSION))
-    for doc in docs:
-        writer.add_document(**doc)
-    return writer._finalize_segment()
+    """One new segment of these documents in the generation's index (not yet listed by its TOC).
+
+    The cyclic garbage collector is off meanwhile: a segment's postings are millions of new objects and
+    make no cycles, and the collector's passes over them were a quarter of the time adding documents took.
+    """
+    gc.disable()
+    try:
+        ix = _storage(gen).open_index()
+        writer = TermWriter(ix, _lk=False, codec=W3Codec(compression=CODEC_COMPRESSION))
+        for doc in docs:
+            writer.add_document(**doc)
+        return writer._finalize_segment()
+    finally:
+        gc.enable()
 
 
 def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> Prints:

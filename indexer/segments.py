@@ -18,11 +18,10 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
-
-INLINE = 2  # terms with fewer postings keep them in their term-index entry (_inline)
 
 
 class TermWriter(SegmentWriter):
@@ -88,31 +87,32 @@ class TermWriter(SegmentWriter):
             lengths = self._lengths[name] if self.codec.length_stats else {}
             for tbytes in sorted(terms):
                 postings = terms[tbytes]
+                if len(postings) == 1:
+                    _inline(fieldwriter, tbytes, postings[0], lengths)
+                    continue
                 fieldwriter.start_term(tbytes)
                 _fill(fieldwriter._postwriter, postings, lengths)
-                if len(postings) < INLINE:
-                    _inline(fieldwriter, tbytes)
-                else:
-                    fieldwriter.finish_term()
+                fieldwriter.finish_term()
             fieldwriter.finish_field()
         fieldwriter.close()
         self._terms.clear()
 
 
-def _inline(fieldwriter, tbytes: bytes) -> None:
-    """Finish a term whose postings go in its term-index entry, not in a block of the postings file.
+def _inline(fieldwriter, tbytes: bytes, posting: tuple, lengths: dict[int, int]) -> None:
+    """Write a term of one document with its posting in its term-index entry, not in a block of its own.
 
     Whoosh's format has this (W3TermInfo.set_inlined, read back as a ListMatcher), but whoosh3's writer
     calls it under an older name (set_inline) and so never gets there. Most terms of a segment are in one
-    document only (four in five at 10,000 articles); a block of their own was a third of writing one.
+    document only (four in five at 10,000 articles), and a block each was a third of writing a segment.
+    The statistics are the ones W3TermInfo.add_block takes from a one-posting block.
     """
-    postwriter = fieldwriter._postwriter
-    terminfo = postwriter._terminfo
-    terminfo.add_block(postwriter)
-    # an ID's posting has no value; b"" (not whoosh's "") keeps a later merge's PostingPool content
-    terminfo.set_inlined(postwriter._ids, postwriter._weights, postwriter._values or [b""] * len(postwriter._ids))
-    postwriter._terminfo = None
-    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
+    docnum, weight, value = posting
+    weights = array("f", (weight,))
+    length = lengths.get(docnum)
+    info = W3TermInfo(weights[0], 1, length, length or 0, max(0, weight), docnum, docnum)
+    # an ID's posting has no value; b"" (not the "" whoosh3 reads back) keeps a later merge content
+    info.set_inlined((docnum,), weights, (value or b"",))
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, info.to_bytes())
 
 
 def _fill(postwriter, postings: list, lengths: dict[int, int]) -> None:
