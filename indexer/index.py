@@ -409,30 +409,21 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     rows = store.rows_of(wanted)  # read in the order they were stored: a big store front to back
     if stage:
         stage("stemming", len(rows))
-    prints = _survey(store, rows, lexicon, procs)
+    prints, rows = _survey(store, rows, lexicon, procs)
     story = group(prints)
     if stage:
         stage("indexing", len(rows))
-    # The main process reads the articles again and hands them out in batches; writer processes forked
-    # from it (the warm STEMS cache comes along) each write whole segments, which one commit then lists.
-    # On a small build smaller batches keep every process busy; none is so small an update would merge it.
+    # Writer processes forked from this one (the warm STEMS cache comes along) each read a run of the rows
+    # and write it as one segment; one commit then lists them all. On a small build smaller runs keep
+    # every process busy; none is so small an update would merge it.
     size = BATCH_SEGMENT if procs == 1 else max(CRUMB, min(BATCH_SEGMENT, len(rows) // (4 * procs)))
-    batch, k = [], 0
     with _Segments(gen, procs, progress) as writers:
-        for article, digest in store.articles_at(rows):
-            doc = document(article, digest, names.get(article.outlet, ""))
-            while prints.ids[k] != doc["id"]:  # a row the crawl replaced since the survey
-                k += 1
-            doc["story"] = story[k]
-            batch.append(doc)
-            report.new += 1
-            if len(batch) == size:
-                writers.write(batch)
-                batch = []
-        if batch:
-            writers.write(batch)
+        for at in range(0, len(rows), size):
+            run = slice(at, at + size)
+            writers.write(store.path, rows[run], prints.ids[run], story[run], dict(names))
         group_table(gen / BANDS_FILE, prints, story)  # while the last segments are written
         segments = writers.written()
+    report.new = writers.count
     ix.writer().commit(mergetype=lambda _, existing: existing + segments)  # one TOC lists them all
     save_stems(gen / STEMS_FILE)
     (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
@@ -448,9 +439,9 @@ def _writer(ix: Index):
 
 
 class _Segments:
-    """Writes batches of documents as new segments of a generation, in `procs` forked processes (in this
-    one when procs is 1), keeping at most procs batches waiting so memory stays bounded. `progress` hears
-    how many documents are written, as each batch is."""
+    """Writes segments of a generation (write_segment) in `procs` forked processes (in this one when procs
+    is 1), keeping at most procs runs waiting. `progress` hears how many documents are written, as each
+    segment is."""
 
     def __init__(self, gen: Path, procs: int, progress: Callable[[int], object] | None = None):
         self.gen, self.procs, self.progress = gen, procs, progress
@@ -462,7 +453,7 @@ class _Segments:
             self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"))
         self.pending: deque = deque()
         self.done: list = []
-        self.written_docs = 0
+        self.count = 0
 
     def __enter__(self) -> _Segments:
         return self
@@ -471,33 +462,31 @@ class _Segments:
         if self.pool:
             self.pool.shutdown(cancel_futures=True)
 
-    def write(self, docs: list[dict]) -> None:
+    def write(self, *args) -> None:
         if self.pool is None:
-            self._finished(write_segment(self.gen, docs), len(docs))
+            self._finished(*write_segment(self.gen, *args))
             return
-        self.pending.append((self.pool.submit(write_segment, self.gen, docs), len(docs)))
-        while self.pending and (len(self.pending) > self.procs or self.pending[0][0].done()):
-            self._collect()
+        self.pending.append(self.pool.submit(write_segment, self.gen, *args))
+        while self.pending and (len(self.pending) > self.procs or self.pending[0].done()):
+            self._finished(*self.pending.popleft().result())
 
     def written(self) -> list:
-        """The segments, in the order their batches were given."""
+        """The segments, in the order their runs were given."""
         while self.pending:
-            self._collect()
+            self._finished(*self.pending.popleft().result())
         return self.done
-
-    def _collect(self) -> None:
-        future, count = self.pending.popleft()
-        self._finished(future.result(), count)
 
     def _finished(self, segment, count: int) -> None:
         self.done.append(segment)
-        self.written_docs += count
+        self.count += count
         if self.progress:
-            self.progress(self.written_docs)
+            self.progress(self.count)
 
 
-def write_segment(gen: Path, docs: list[dict]):
-    """One new segment of these documents in the generation's index (not yet listed by its TOC).
+def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], stories: list[str],
+                  names: Mapping[str, str]) -> tuple[object, int]:
+    """The articles at these rows as one new segment of the generation's index (not yet listed by its
+    TOC), with their stories (ids and stories run with the rows), and how many it holds.
 
     The cyclic garbage collector is off meanwhile: a segment's postings are millions of new objects and
     make no cycles, and the collector's passes over them were a quarter of the time adding documents took.
@@ -506,45 +495,53 @@ def write_segment(gen: Path, docs: list[dict]):
     try:
         ix = _storage(gen).open_index()
         writer = TermWriter(ix, _lk=False, codec=W3Codec(compression=CODEC_COMPRESSION))
-        for doc in docs:
-            writer.add_document(**doc)
-        return writer._finalize_segment()
+        k = 0
+        with Store(store_path, readonly=True) as store:
+            for article, digest in store.articles_at(rows):
+                doc = document(article, digest, names.get(article.outlet, ""))
+                while ids[k] != doc["id"]:  # a row the crawl replaced since the survey
+                    k += 1
+                doc["story"] = stories[k]
+                writer.add_document(**doc)
+        return writer._finalize_segment(), writer.doc_count()
     finally:
         gc.enable()
 
 
-def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> Prints:
+def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> tuple[Prints, list[int]]:
     """Read every article once before a rebuild writes anything, on all cores: stem each word the cache
-    lacks (into STEMS, which the writer processes inherit) and fingerprint each article for stories.group."""
+    lacks (into STEMS, which the writer processes inherit) and fingerprint each article for stories.group.
+    Returns the fingerprints and the rows they were read from (a row the crawl removed meanwhile is not)."""
     chunks = [rows[i:i + SURVEY_CHUNK] for i in range(0, len(rows), SURVEY_CHUNK)] or [[]]
     if procs < 2 or len(rows) < 1000:
         found = [_read(store.path, chunk) for chunk in chunks]
-        vocabulary = set().union(*(v for v, _ in found))
+        vocabulary = set().union(*(v for v, _, _ in found))
         stem_all(vocabulary.difference(STEMS), lexicon.unstemmed)
-        return Prints.join([p for _, p in found])
-    from concurrent.futures import ProcessPoolExecutor
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(procs) as pool:
-        vocabulary, parts = set(), []
-        for words_, prints in pool.map(_read, [store.path] * len(chunks), chunks):
-            vocabulary |= words_
-            parts.append(prints)
-        new = sorted(vocabulary.difference(STEMS))
-        jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
-        for stems in pool.map(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
-            STEMS.update(stems)
-    return Prints.join(parts)
+        with ProcessPoolExecutor(procs) as pool:
+            vocabulary, found = set(), []
+            for words_, read, prints in pool.map(_read, [store.path] * len(chunks), chunks):
+                vocabulary |= words_
+                found.append((words_, read, prints))
+            new = sorted(vocabulary.difference(STEMS))
+            jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
+            for stems in pool.map(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
+                STEMS.update(stems)
+    return Prints.join([p for _, _, p in found]), [row for _, read, _ in found for row in read]
 
 
-def _read(store_path: Path, rows: list[int]) -> tuple[set[str], Prints]:
-    """The distinct words and the fingerprints of the articles at these rows (a worker-pool task)."""
+def _read(store_path: Path, rows: list[int]) -> tuple[set[str], list[int], Prints]:
+    """The distinct words, the rows read and the fingerprints of the articles at these rows (a pool task)."""
     raw: set[str] = set()
-    found = []
+    read, found = [], []
     with Store(store_path, readonly=True) as store:
-        for article, _ in store.articles_at(rows):
-            raw.update(TOKEN.findall(article.title), TOKEN.findall(article.text))
-            found.append((article_id(article.url), article.title, article.text, article.published))
-    return words(" ".join(raw)), Prints.of(found)
+        for row, url, title, text, published in store.texts_at(rows):
+            raw.update(TOKEN.findall(title), TOKEN.findall(text))
+            read.append(row)
+            found.append((article_id(url), title, text, published))
+    return words(" ".join(raw)), read, Prints.of(found)
 
 
 def _point_to(root: Path, gen: Path) -> None:

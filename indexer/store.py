@@ -333,6 +333,15 @@ class Store:
             for row in rows:
                 yield _article(row), row["content_hash"]
 
+    def texts_at(self, rowids: list[int], chunk: int = 500) -> Iterator[tuple[int, str, str, str, datetime | None]]:
+        """(row, url, title, text, published) at these rows, in the order given; rows gone are skipped.
+        What a rebuild's first pass reads (stems, story fingerprints), without the rest of each article."""
+        for i in range(0, len(rowids), chunk):
+            part = rowids[i:i + chunk]
+            for row in self.db.execute(f"SELECT rowid, url, title, text, published FROM articles"
+                                       f" WHERE rowid IN ({','.join('?' * len(part))}) ORDER BY rowid", part):
+                yield row[0], row[1], row[2], row[3], _dt(row[4])
+
     def raw_html(self, url: str) -> bytes | None:
         """The page as fetched, decoded by its charset and kept as UTF-8."""
         row = self.db.execute("SELECT html FROM articles WHERE url = ?", (url,)).fetchone()
