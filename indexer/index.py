@@ -417,11 +417,10 @@ def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[st
     # and write it as one segment; one commit then lists them all. On a small build smaller runs keep
     # every process busy; none is so small an update would merge it.
     size = BATCH_SEGMENT if procs == 1 else max(CRUMB, min(BATCH_SEGMENT, len(rows) // (4 * procs)))
-    with _Segments(gen, procs, progress) as writers:
+    with _Segments(gen, procs, progress) as writers, _beside(procs > 1, group_table, gen / BANDS_FILE, prints, story):
         for at in range(0, len(rows), size):
             run = slice(at, at + size)
             writers.write(store.path, rows[run], prints.ids[run], story[run], dict(names))
-        group_table(gen / BANDS_FILE, prints, story)  # while the last segments are written
         segments = writers.written()
     report.new = writers.count
     ix.writer().commit(mergetype=lambda _, existing: existing + segments)  # one TOC lists them all
@@ -506,6 +505,26 @@ def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], 
         return writer._finalize_segment(), writer.doc_count()
     finally:
         gc.enable()
+
+
+@contextmanager
+def _beside(forked: bool, task: Callable, *args):
+    """Run task in a forked process while the block runs (in this one, before it, when not forked); an
+    error in it fails the block's end."""
+    if not forked:
+        task(*args)
+        yield
+        return
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(target=task, args=args)
+    process.start()
+    try:
+        yield
+    finally:
+        process.join()
+    if process.exitcode:
+        raise RuntimeError(f"{task.__name__} failed in its process (exit code {process.exitcode})")
 
 
 def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> tuple[Prints, list[int]]:

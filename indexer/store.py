@@ -311,18 +311,19 @@ class Store:
         Read in that order, a million-article store is read front to back; in URL order every article is
         a seek into a file larger than the page cache, and a rebuild waits on the disk (bench/index.py).
         """
-        return self.articles_at(self.rows_of(urls, chunk), chunk)
-
-    def rows_of(self, urls: Iterable[str], chunk: int = 500) -> list[int]:
-        """The rows holding these URLs, in the order they were first stored (articles_at reads them)."""
         urls = list(urls)
         rowids: list[int] = []
         for i in range(0, len(urls), chunk):
             part = urls[i:i + chunk]
             rowids += (r[0] for r in self.db.execute(
                 f"SELECT rowid FROM articles WHERE url IN ({','.join('?' * len(part))})", part))
-        rowids.sort()
-        return rowids
+        return self.articles_at(sorted(rowids), chunk)
+
+    def rows_of(self, urls: Iterable[str]) -> list[int]:
+        """The rows holding these URLs, in the order they were first stored, for most of the store at once
+        (a rebuild): one pass over the URL index, not a lookup per URL (44 s at a million articles)."""
+        wanted = set(urls)
+        return sorted(row for row, url in self.db.execute("SELECT rowid, url FROM articles") if url in wanted)
 
     def articles_at(self, rowids: list[int], chunk: int = 500) -> Iterator[tuple[Article, str]]:
         """The articles (with their content hash) at these rows, in the order given; rows gone are skipped."""

@@ -351,8 +351,10 @@ def group_table(path: Path | str, prints: Prints, story: list[str]) -> None:
         weeks = np.where(prints.dated[banded], prints.days[banded] // WEEK, UNDATED)
         week, key, member = np.repeat(weeks, BANDS), prints.bands[banded].ravel(), np.repeat(banded + 1, BANDS)
         order = np.lexsort((member, key, week))
-        db.executemany("INSERT OR IGNORE INTO band (week, key, member) VALUES (?, ?, ?)",
-                       zip(week[order].tolist(), key[order].tolist(), member[order].tolist(), strict=True))
+        for at in range(0, len(order), 1_000_000):  # as Python ints a million rows at a time, not 42 million
+            part = order[at:at + 1_000_000]
+            db.executemany("INSERT OR IGNORE INTO band (week, key, member) VALUES (?, ?, ?)",
+                           zip(week[part].tolist(), key[part].tolist(), member[part].tolist(), strict=True))
         db.executemany("INSERT INTO week (week) VALUES (?)", ((w,) for w in np.unique(weeks).tolist()))
         db.commit()
     finally:
