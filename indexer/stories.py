@@ -300,13 +300,14 @@ class Prints:
                                                          for f in ("rows", "bands", "days", "dated")))
 
 
-def group(prints: Prints) -> list[str]:
+def group(prints: Prints, budget: int = 500_000) -> list[str]:
     """The stories Grouper.assign gives these articles one after another, found at once.
 
     Candidates of an article are the earlier articles sharing one of its band keys: with every key of every
-    article sorted (key, then order), they are the entries before its own in each run of one key. Only the
-    articles that have any go through the containment test; tests/indexer/test_stories.py checks the
-    stories (and group_table's rows) against Grouper's.
+    article sorted (key, then order), they are the entries before its own in each run of one key. Every
+    (article, candidate) pair is scored in numpy, `budget` pairs at a time; only the pairs that reach
+    SAME_STORY go through Python, in article order, since a story passes from copy to copy.
+    tests/indexer/test_stories.py checks the stories (and group_table's rows) against Grouper's.
     """
     story = list(prints.ids)
     sizes = prints.rows[:, 0].astype(np.int64)
@@ -321,21 +322,44 @@ def group(prints: Prints) -> list[str]:
     later = later[np.argsort(owners[later], kind="stable")]
     if not len(later):
         return story
-    bounds = np.flatnonzero(np.r_[True, owners[later][1:] != owners[later][:-1], True])
-    hashes = prints.rows[:, 1:]
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        i = int(owners[later[lo]])
-        cands = np.unique(np.concatenate([owners[first[p]:p] for p in later[lo:hi].tolist()]))
-        if prints.dated[i]:
-            cands = cands[~prints.dated[cands] | (np.abs(prints.days[cands] - prints.days[i]) <= STORY_DAYS)]
-        if not len(cands):
-            continue
-        jaccard = np.count_nonzero(hashes[cands] == hashes[i], axis=1) / NUM_PERM
-        shared = jaccard * (sizes[i] + sizes[cands]) / (1 + jaccard)
-        score = np.minimum(1.0, shared / np.minimum(sizes[i], sizes[cands]))
-        if score.max() >= SAME_STORY:
-            story[i] = min(story[c] for c in cands[score == score.max()].tolist())
+    earlier = later - first[later]  # how many earlier articles each entry has
+    # cut the entries into parts of about `budget` pairs, never between two entries of one article
+    starts = np.flatnonzero(np.r_[True, owners[later][1:] != owners[later][:-1]])
+    before = np.r_[0, np.cumsum(earlier)][starts]
+    cuts = np.unique(np.r_[0, starts[np.searchsorted(before, np.arange(budget, before[-1] + 1, budget))], len(later)])
+    found = [_scored(prints, sizes, owners, first, later[lo:hi], earlier[lo:hi])
+             for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True)]
+    new, old, score = (np.concatenate([f[k] for f in found]) for k in range(3))
+    last, best = -1, 0.0
+    for n in np.lexsort((-score, new)).tolist():  # by article, its best-scoring candidates first
+        i, j = int(new[n]), int(old[n])
+        if i != last:
+            last, best = i, score[n]
+            story[i] = story[j]
+        elif score[n] == best and story[j] < story[i]:
+            story[i] = story[j]
     return story
+
+
+def _scored(prints: Prints, sizes: np.ndarray, owners: np.ndarray, first: np.ndarray, entries: np.ndarray,
+            earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(article, candidate, containment) of the pairs these key entries make that reach SAME_STORY."""
+    n = len(sizes)
+    total = int(earlier.sum())
+    new = np.repeat(owners[entries], earlier)
+    offsets = np.arange(total) - np.repeat(np.cumsum(earlier) - earlier, earlier)
+    old = owners[np.repeat(first[entries], earlier) + offsets]
+    pair = np.unique(new * n + old)  # a pair sharing several bands is scored once
+    new, old = pair // n, pair % n
+    dated, days = prints.dated, prints.days
+    near = ~dated[new] | ~dated[old] | (np.abs(days[new] - days[old]) <= STORY_DAYS)
+    new, old = new[near], old[near]
+    hashes = prints.rows[:, 1:]
+    jaccard = np.count_nonzero(hashes[old] == hashes[new], axis=1) / NUM_PERM
+    shared = jaccard * (sizes[new] + sizes[old]) / (1 + jaccard)
+    score = np.minimum(1.0, shared / np.minimum(sizes[new], sizes[old]))
+    keep = score >= SAME_STORY
+    return new[keep], old[keep], score[keep]
 
 
 def group_table(path: Path | str, prints: Prints, story: list[str]) -> None:

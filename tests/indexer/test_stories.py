@@ -100,6 +100,7 @@ def test_a_rebuilds_grouping_at_once_equals_assigning_one_by_one(seed, tmp_path)
     prints = Prints.join([Prints.of(articles[:50]), Prints.of(articles[50:])])
     at_once = group(prints)
     assert at_once == one_by_one
+    assert group(prints, budget=7) == one_by_one  # scored in many small parts
     assert len(set(at_once)) < len(at_once) - 20  # copies did group
     group_table(tmp_path / "all.sqlite3", prints, at_once)
     tables = []
