@@ -94,3 +94,17 @@ def test_the_change_log_hears_of_every_article_added_changed_or_removed(tmp_path
     with Store(tmp_path / "s.sqlite3") as again, Store(tmp_path / "other.sqlite3") as other:
         assert again.identity() == identity and len(identity) == 32
         assert other.identity() != identity
+
+
+def test_a_rebuild_reads_the_rows_it_asked_for_in_stored_order_and_skips_rows_gone(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as store:
+        urls = [f"https://x.id/{n}/" for n in range(6)]
+        for url in reversed(urls):  # stored last-first: rows run the other way from the URLs
+            store.save(article(url=url, title=url[-2]))
+        rows = store.rows_of([urls[0], urls[2], urls[5], "https://x.id/never-stored/"])
+        assert rows == sorted(rows) and len(rows) == 3
+        assert [title for _, _, title, _, _ in store.texts_at(rows)] == ["5", "2", "0"]
+        store.delete(urls[2])
+        assert [(a.title, a.published) for a, _ in store.articles_at(rows)] == [("5", article().published),
+                                                                                ("0", article().published)]
+        assert [t[1] for t in store.texts_at(rows)] == [urls[5], urls[0]]
