@@ -457,9 +457,13 @@ class _Segments:
     def __enter__(self) -> _Segments:
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
+    def __exit__(self, exc_type, *exc) -> None:
+        if self.pool is None:
+            return
+        if exc_type is not None:  # a Ctrl-C or an error: the half-built generation goes anyway, so do not wait
+            for process in getattr(self.pool, "_processes", {}).values():
+                process.terminate()
+        self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
 
     def write(self, *args) -> None:
         if self.pool is None:
@@ -521,6 +525,9 @@ def _beside(forked: bool, task: Callable, *args):
     process.start()
     try:
         yield
+    except BaseException:
+        process.terminate()
+        raise
     finally:
         process.join()
     if process.exitcode:

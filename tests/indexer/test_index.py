@@ -177,6 +177,47 @@ def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tm
     assert [p.name for p in (tmp_path / "index").glob("gen-*")] == [live.name]
 
 
+INTERRUPT_REBUILD = """
+import json, multiprocessing, os, signal, sys, time
+from indexer import index
+from indexer.index import update
+index.CRUMB = 200
+write_segment = index.write_segment
+def stuck_after_the_first_runs(gen, store, rows, *rest):
+    if rows[0] > 200:
+        time.sleep(600)  # a writer that would hold the Ctrl-C up for ten minutes
+    return write_segment(gen, store, rows, *rest)
+index.write_segment = stuck_after_the_first_runs
+def progress(n):
+    if n >= 200 and not os.path.exists(sys.argv[3]):
+        open(sys.argv[3], "w").write(json.dumps([p.pid for p in multiprocessing.active_children()]))
+        os.kill(os.getpid(), signal.SIGINT)
+try:
+    update(sys.argv[1], sys.argv[2], rebuild=True, procs=2, progress=progress)
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+def test_a_ctrl_c_stops_a_rebuild_without_waiting_for_its_workers(tmp_path):
+    """A Ctrl-C during a rebuild ends its writer processes (and the band-table one) instead of letting
+    them finish work the next run throws away; the live generation stays."""
+    from tests.indexer.test_searcher import fill
+
+    fill(tmp_path, 1300)
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    live = current_generation(tmp_path / "index")
+    stopped = subprocess.run([sys.executable, "-c", INTERRUPT_REBUILD, str(tmp_path / "index"),
+                              str(tmp_path / "warta.sqlite3"), str(tmp_path / "kids.json")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout, stopped.stderr
+    kids = json.loads((tmp_path / "kids.json").read_text())
+    assert kids and not wait_gone(kids)
+    assert current_generation(tmp_path / "index") == live
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    assert [p.name for p in (tmp_path / "index").glob("gen-*")] == [live.name]
+
+
 def test_a_first_crawl_that_stored_nothing_leaves_every_command_working(tmp_path):
     Store(tmp_path / "warta.sqlite3").close()
     for args in (("index",), ("index",), ("status",), ("search", "banjir", "--json")):
