@@ -440,16 +440,16 @@ def _writer(ix: Index):
 class _Segments:
     """Writes segments of a generation (write_segment) in `procs` forked processes (in this one when procs
     is 1), keeping at most procs runs waiting. `progress` hears how many documents are written, as each
-    segment is."""
+    segment is. A Ctrl-C or an error ends the processes (Pool.terminate) rather than waiting for work the
+    next run throws away with the half-built generation."""
 
     def __init__(self, gen: Path, procs: int, progress: Callable[[int], object] | None = None):
         self.gen, self.procs, self.progress = gen, procs, progress
         self.pool = None
         if procs > 1:
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"))
+            self.pool = multiprocessing.get_context("fork").Pool(procs)
         self.pending: deque = deque()
         self.done: list = []
         self.count = 0
@@ -460,23 +460,24 @@ class _Segments:
     def __exit__(self, exc_type, *exc) -> None:
         if self.pool is None:
             return
-        if exc_type is not None:  # a Ctrl-C or an error: the half-built generation goes anyway, so do not wait
-            for process in getattr(self.pool, "_processes", {}).values():
-                process.terminate()
-        self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
+        if exc_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
 
     def write(self, *args) -> None:
         if self.pool is None:
             self._finished(*write_segment(self.gen, *args))
             return
-        self.pending.append(self.pool.submit(write_segment, self.gen, *args))
-        while self.pending and (len(self.pending) > self.procs or self.pending[0].done()):
-            self._finished(*self.pending.popleft().result())
+        self.pending.append(self.pool.apply_async(write_segment, (self.gen, *args)))
+        while self.pending and (len(self.pending) > self.procs or self.pending[0].ready()):
+            self._finished(*self.pending.popleft().get())
 
     def written(self) -> list:
         """The segments, in the order their runs were given."""
         while self.pending:
-            self._finished(*self.pending.popleft().result())
+            self._finished(*self.pending.popleft().get())
         return self.done
 
     def _finished(self, segment, count: int) -> None:
