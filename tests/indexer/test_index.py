@@ -158,17 +158,23 @@ update(sys.argv[1], sys.argv[2], rebuild=True, procs=2, progress=progress)
 """
 
 
-def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tmp_path):
+def _stopped_rebuild(tmp_path: Path, script: str, timeout: float):
+    """Index 1,300 articles, then run `script`, a rebuild that stops itself halfway and writes the pids of
+    its processes to kids.json: its result, the generation live before it, and those pids."""
     from tests.indexer.test_searcher import fill
 
     fill(tmp_path, 1300)
     update(tmp_path / "index", tmp_path / "warta.sqlite3")
     live = current_generation(tmp_path / "index")
-    killed = subprocess.run([sys.executable, "-c", KILL_REBUILD, str(tmp_path / "index"),
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "index"),
                              str(tmp_path / "warta.sqlite3"), str(tmp_path / "kids.json")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+                            cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return result, live, json.loads((tmp_path / "kids.json").read_text())
+
+
+def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tmp_path):
+    killed, live, kids = _stopped_rebuild(tmp_path, KILL_REBUILD, timeout=300)
     assert killed.returncode == -9, killed.stderr
-    kids = json.loads((tmp_path / "kids.json").read_text())
     assert kids, "the rebuild had no worker processes to check"
     assert not wait_gone(kids), "worker processes outlived the killed rebuild"
     assert len(list((tmp_path / "index").glob("gen-*"))) == 2  # the live one and the half-built one
@@ -178,7 +184,10 @@ def test_a_killed_rebuild_takes_its_workers_with_it_and_leaves_nothing_behind(tm
 
 
 INTERRUPT_REBUILD = """
-import json, multiprocessing, os, signal, sys, time
+import faulthandler, json, multiprocessing, os, signal, sys, time
+faulthandler.dump_traceback_later(60, exit=True)  # a hang shows where it is
+# as at a terminal: a suite started in the background (`./dev test &`) hands its children SIGINT ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from indexer import index
 from indexer.index import update
 index.CRUMB = 200
@@ -202,16 +211,8 @@ except KeyboardInterrupt:
 def test_a_ctrl_c_stops_a_rebuild_without_waiting_for_its_workers(tmp_path):
     """A Ctrl-C during a rebuild ends its writer processes (and the band-table one) instead of letting
     them finish work the next run throws away; the live generation stays."""
-    from tests.indexer.test_searcher import fill
-
-    fill(tmp_path, 1300)
-    update(tmp_path / "index", tmp_path / "warta.sqlite3")
-    live = current_generation(tmp_path / "index")
-    stopped = subprocess.run([sys.executable, "-c", INTERRUPT_REBUILD, str(tmp_path / "index"),
-                              str(tmp_path / "warta.sqlite3"), str(tmp_path / "kids.json")],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    stopped, live, kids = _stopped_rebuild(tmp_path, INTERRUPT_REBUILD, timeout=120)
     assert stopped.returncode == 0 and "stopped" in stopped.stdout, stopped.stderr
-    kids = json.loads((tmp_path / "kids.json").read_text())
     assert kids and not wait_gone(kids)
     assert current_generation(tmp_path / "index") == live
     update(tmp_path / "index", tmp_path / "warta.sqlite3")
