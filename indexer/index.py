@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -172,11 +173,17 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
 
     The index shows no progress itself; a caller that does (`warta index` on a terminal) passes callbacks:
     stage(name, total) as a step over `total` articles begins ("stemming" before a rebuild, then "indexing",
-    when there is anything to write), and progress(done) after each article written.
+    when there is anything to write), and progress(done) as articles are written.
+
+    A rebuild forks its workers, and a process forked while another thread runs may inherit a lock that
+    thread held (SQLite's, logging's) and wait on it forever. Called from any thread but the main one (the
+    scheduler indexes in a thread of its own), a rebuild runs in this process alone.
     """
     root, started = Path(root), time.monotonic()
     lexicon = lexicon or load_lexicon()
     procs = procs or min(2, os.cpu_count() or 1)
+    if threading.current_thread() is not threading.main_thread():
+        procs = 1
     die_with_parent()  # a killed `warta index` takes its writer and stemming processes with it
     with _exclusive(root), Store(store_path) as store:
         live = current_generation(root)

@@ -219,6 +219,24 @@ def test_a_ctrl_c_stops_a_rebuild_without_waiting_for_its_workers(tmp_path):
     assert [p.name for p in (tmp_path / "index").glob("gen-*")] == [live.name]
 
 
+def test_a_rebuild_in_a_thread_forks_nothing(tmp_path):
+    """The scheduler indexes in a thread: a process forked beside other threads can inherit a lock one of
+    them held and hang (the schedule and demo tests did, now and then), so such a rebuild stays in-process."""
+    import multiprocessing
+
+    from tests.indexer.test_searcher import fill
+
+    fill(tmp_path, 1300)
+    children: list[int] = []
+    worker = threading.Thread(target=update, args=(tmp_path / "index", tmp_path / "warta.sqlite3"),
+                              kwargs={"procs": 2, "progress": lambda n: children.append(
+                                  len(multiprocessing.active_children()))})
+    worker.start()
+    worker.join()
+    assert children and not any(children)
+    assert in_sync(tmp_path)
+
+
 def test_a_first_crawl_that_stored_nothing_leaves_every_command_working(tmp_path):
     Store(tmp_path / "warta.sqlite3").close()
     for args in (("index",), ("index",), ("status",), ("search", "banjir", "--json")):
