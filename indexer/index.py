@@ -184,7 +184,7 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
     procs = procs or min(2, os.cpu_count() or 1)
     if threading.current_thread() is not threading.main_thread():
         procs = 1
-    die_with_parent()  # a killed `warta index` takes its writer and stemming processes with it
+    die_with_parent()  # a killed `warta index` takes its reading, writer and band-table processes with it
     with _exclusive(root), Store(store_path) as store:
         live = current_generation(root)
         _remove_unused_generations(root, keep={live.name} if live else set())
@@ -547,23 +547,25 @@ def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> tupl
     lacks (into STEMS, which the writer processes inherit) and fingerprint each article for stories.group.
     Returns the fingerprints and the rows they were read from (a row the crawl removed meanwhile is not)."""
     chunks = [rows[i:i + SURVEY_CHUNK] for i in range(0, len(rows), SURVEY_CHUNK)] or [[]]
-    if procs < 2 or len(rows) < 1000:
-        found = [_read(store.path, chunk) for chunk in chunks]
-        vocabulary = set().union(*(v for v, _, _ in found))
-        stem_all(vocabulary.difference(STEMS), lexicon.unstemmed)
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(procs) as pool:
-            vocabulary, found = set(), []
-            for words_, read, prints in pool.map(_read, [store.path] * len(chunks), chunks):
-                vocabulary |= words_
-                found.append((words_, read, prints))
-            new = sorted(vocabulary.difference(STEMS))
-            jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
-            for stems in pool.map(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
-                STEMS.update(stems)
+    with _mapping(procs if len(rows) >= 1000 else 1) as each:
+        found = list(each(_read, [store.path] * len(chunks), chunks))
+        new = sorted(set().union(*(words_ for words_, _, _ in found)).difference(STEMS))
+        jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
+        for stems in each(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
+            STEMS.update(stems)
     return Prints.join([p for _, _, p in found]), [row for _, read, _ in found for row in read]
+
+
+@contextmanager
+def _mapping(procs: int):
+    """`map` over a pool of procs processes (forked: they see STEMS as it is), or in this one."""
+    if procs < 2:
+        yield map
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(procs) as pool:
+        yield pool.map
 
 
 def _read(store_path: Path, rows: list[int]) -> tuple[set[str], list[int], Prints]:
