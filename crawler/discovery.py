@@ -31,7 +31,13 @@ _NEXT_TEXT = re.compile(r"^\s*(?:next|berikutnya|selanjutnya|halaman berikutnya|
 
 
 class ListingError(ValueError):
-    """A listing that cannot be read (not XML, not a sitemap, not a feed)."""
+    """A listing that cannot be read: kind "unreadable" (not XML, not a sitemap, not a feed; on a probed
+    path that is expected) or "too-large" (a sitemap that unpacks past the limit: a gzip bomb, always
+    an error of the outlet's)."""
+
+    def __init__(self, message: str, kind: str = "unreadable"):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ def parse_sitemap(body: bytes, max_size: int = 50 * 1024 * 1024) -> Listing:
             body = gunzip(body, max_size=max_size)
         except OSError as exc:
             raise ListingError(f"bad gzip: {exc}") from None
+        except ValueError:  # scrapy.utils.gz: the unpacked size passed max_size
+            raise ListingError(f"gzip'd sitemap unpacks to more than {max_size} bytes", "too-large") from None
     try:
         sitemap = Sitemap(body)
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -95,10 +103,14 @@ def parse_feed(body: bytes, url: str) -> Listing:
     raise ListingError(f"not a feed: root element {tag!r}")
 
 
+# huge_tree: libxml2 otherwise stops at 256 levels of nesting and drops everything deeper, silently.
+_HTML_PARSER = lxml_html.HTMLParser(huge_tree=True)
+
+
 def parse_archive(text: str, url: str) -> Listing:
     """All links of an HTML listing page, and its next page if it has one."""
     try:
-        tree = lxml_html.fromstring(text, base_url=url)
+        tree = lxml_html.fromstring(text, base_url=url, parser=_HTML_PARSER)
     except (ValueError, etree.ParserError) as exc:
         raise ListingError(f"not HTML: {exc}") from None
     links = [urljoin(url, href.strip()) for href in tree.xpath("//a/@href")

@@ -73,8 +73,9 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 # Comments and processing instructions out at parse time, as trafilatura's own loader does: a comment between
-# two runs of text splits what is one paragraph, and trafilatura reads such trees worse.
-_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+# two runs of text splits what is one paragraph, and trafilatura reads such trees worse. huge_tree: without it
+# libxml2 stops at 256 levels of nesting and silently drops the rest (page builders nest that deep).
+_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 class Rejected(Exception):  # noqa: N818 (a verdict, not an error)
@@ -87,6 +88,7 @@ class PageInfo:
     is_listing: bool
     is_error: bool = False
     declared: bool = False  # the page declares itself one article (JSON-LD, article:published_time, ...)
+    is_challenge: bool = False  # a bot challenge in place of the page (is_error too): the outlet is blocking us
 
 
 def parse(html: str | bytes) -> etree._Element:
@@ -124,10 +126,40 @@ def page_info(html: str | etree._Element, url: str = "") -> PageInfo:
                                     or (teasers and not looks))
         title = " ".join(" ".join(tree.xpath("//head/title//text()")).split())
         error = bool(_ERROR_BODY.search(" ".join(tokens)) or tree.xpath("//body[@id='error-page']")
-                     or (not declared and "article" not in og_type and _ERROR_TITLE.search(title)))
+                     or (not declared and "article" not in og_type and _ERROR_TITLE.search(title))
+                     or _soft_404(tree, title))
+        challenge = _challenge(tree, title)
     except (ValueError, TypeError, etree.LxmlError):  # a page too broken to read its structure: no verdict
         return PageInfo("", False)
-    return PageInfo(canonical.strip(), listing and not error, error, declared)
+    return PageInfo(canonical.strip(), listing and not error, error or challenge, declared, challenge)
+
+
+# A page whose title or headline *is* an error message, whatever its theme declares (og:type article on every
+# page): "Halaman tidak ditemukan - Kabar Binjai", "404 Not Found", "Oops! That page can't be found".
+_ERROR_LEAD = re.compile(r"^\W*(?:(?:error\s*)?404\b|not found\b|page not found\b|halaman tidak (?:ditemukan|ada)\b|"
+                         r"oops!? (?:that|this) page can.t be found|nothing (?:was )?found\b|"
+                         r"maaf,? halaman (?:yang anda cari )?tidak ditemukan)", re.IGNORECASE)
+# Bot challenges (Cloudflare, DDoS-Guard, Sucuri, Imunify): the interstitial, not a page that merely loads a
+# bot-detection script (Cloudflare adds /cdn-cgi/challenge-platform/ to ordinary pages too).
+_CHALLENGE_TITLE = re.compile(r"^\W*(?:just a moment|attention required|one moment,? please|checking your browser|"
+                              r"please wait|ddos-guard|access denied|security check|sucuri website firewall|"
+                              r"captcha|are you a robot|verifying you are human)", re.IGNORECASE)
+_CHALLENGE_MARKS = ('//script[contains(., "_cf_chl_opt")] | //form[@id="challenge-form"] | '
+                    '//*[@id="cf-challenge-running" or @id="challenge-running" or @id="cf-wrapper"] | '
+                    '//*[contains(@class, "cf-browser-verification")] | //meta[@http-equiv="refresh"]'
+                    '[contains(@content, "__cf_chl")] | //script[contains(@src, "/cdn-cgi/challenge-platform/h/")]')
+
+
+def _soft_404(tree: etree._Element, title: str) -> bool:
+    """A 200-OK error page: its title or its one headline says so, and no article-length text says otherwise."""
+    heads = [title] + [" ".join(h.text_content().split()) for h in tree.xpath("//body//h1")[:2]]
+    return any(_ERROR_LEAD.search(h) for h in heads if h) and _long_block_words(tree) < _LONG_BLOCK
+
+
+def _challenge(tree: etree._Element, title: str) -> bool:
+    """A bot-challenge interstitial in place of the page (it may carry a line of Indonesian text)."""
+    marked = bool(_CHALLENGE_TITLE.search(title) or tree.xpath(_CHALLENGE_MARKS))
+    return marked and _long_block_words(tree) < _LONG_BLOCK
 
 
 _WORDS = re.compile(r"\w+")
@@ -198,6 +230,8 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
         raise Rejected("empty")
     tree = parse(html)
     info = page_info(tree, url)
+    if info.is_challenge:
+        raise Rejected("challenge")
     if info.is_error:
         raise Rejected("error-page")
     if info.is_listing:

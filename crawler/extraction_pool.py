@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from crawler import extract as extraction
 from crawler.extract import Rejected
 from indexer.records import Article
-from warta.processes import die_with_parent
+from warta.processes import close_inherited_sockets, die_with_parent
 from warta.registry import Outlet
 
 log = logging.getLogger("warta.crawl")
@@ -36,7 +36,8 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         die_with_parent()
-        _pool = ProcessPoolExecutor(max_workers=workers)
+        # Workers are forked while the crawl has connections open; each closes its copies of them first.
+        _pool = ProcessPoolExecutor(max_workers=workers, initializer=close_inherited_sockets)
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
 

@@ -110,8 +110,16 @@ class StorePipeline:
         run = self.run
         run.pages = stats.get("downloader/response_count", 0)
         run.errors = sum(v for k, v in stats.items() if k.startswith("warta/errors/"))
-        run.error = getattr(spider, "last_error", "")
+        run.error = getattr(spider, "last_error", "") or getattr(spider, "last_note", "")
         run.result = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
+        forbidden = stats.get("warta/skipped/robots", 0)
+        if run.result == "ok" and forbidden and not stats.get("warta/listings_ok", 0):
+            # Nothing could be read because robots.txt forbids it (or is unreachable: RFC 9309, assume
+            # complete disallow). The outlet's choice, not a broken outlet: no backoff, the status says so.
+            run.result = "blocked"
+            problem = getattr(spider, "robots_problem", "")
+            run.error = (f"{problem}: nothing may be fetched until it can be read (RFC 9309)" if problem
+                         else f"robots.txt disallows warta ({forbidden} requests not sent)")
         extract_errors = stats.get("warta/errors/extract-error", 0)
         if run.result == "ok" and extract_errors:  # pages warta could not read because of its own bug
             run.result = "errors"

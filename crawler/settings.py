@@ -28,15 +28,31 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_BACKOFF_BASE = 0.5  # seconds; doubles with each retry, Retry-After honoured up to the max
 RETRY_BACKOFF_MAX = 30.0
+# A 429 or 503 with Retry-After pauses the whole host (every queued request to it waits), up to this long; a
+# server asking for more than this ends the outlet's run (budget "retry-after") and the next run carries on.
+RETRY_AFTER_MAX = 120.0
 REDIRECT_MAX_TIMES = 6
 DOWNLOADER_MIDDLEWARES = {
+    # Every request, redirects and robots.txt included, passes the gate first: only the outlet's own hosts,
+    # nothing once the budget is spent or the crawl is stopping.
+    "crawler.middlewares.GateMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # the gate does this, redirects included
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsMiddleware": 100,  # RFC 9309: 5xx or unreachable is "disallow all"; fetched once
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.BudgetMiddleware": 50,
+    "crawler.encoding.CharsetMiddleware": 560,  # before retries see it, after decompression made the body
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 
+# No server inside the crawl: Scrapy's telnet console and its remote-control HTTP server (2.19+, which runs
+# code sent to it) both listen on a port; an unattended crawler beside the store must open none.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -49,3 +65,5 @@ WARTA_EXTRACT_WORKERS = 2
 # listing is also bounded by the registry's max_pages.
 WARTA_OUTLET_BUDGET_SECONDS = 3600.0
 WARTA_OUTLET_BUDGET_PAGES = 20000
+# Seconds from SIGTERM or Ctrl-C until a crawl stops whatever is still in flight (nothing new is sent meanwhile).
+WARTA_STOP_GRACE_SECONDS = 5.0

@@ -1,9 +1,11 @@
 """URL canonicalization and per-platform article URL patterns.
 
 One article reaches a crawler under many URLs: feed links with utm_* parameters, shared links with
-fbclid, AMP variants, Blogger's ?m=1 mobile view, WordPress ?p=ID shortlinks. canonicalize() folds the
-variants that can be recognised from the URL alone, and only those: tracking parameters on every
-platform, and the view variants a platform is known to serve (AMP on WordPress, ?m=1 on Blogger).
+fbclid, AMP variants, Blogger's ?m=1 mobile view, ?print=1 printer views, WordPress ?p=ID shortlinks.
+canonicalize() folds the variants that can be recognised from the URL alone, and only those: tracking
+parameters on every platform, and the view variants a platform is known to serve (AMP on WordPress, ?m=1 on
+Blogger, ?print=1 wherever a CMS prints). page_key() tells twins apart from new pages: the http and https
+forms, and the trailing-slash and no-slash forms, are one page.
 Parameters that select content (`m`, `id`, `page`, `share` on a .go.id CMS) are kept, so two pages never
 become one. w3lib does the normalisation (case, percent-encoding, sorted query, no fragment); the page's
 rel=canonical settles the rest.
@@ -23,11 +25,12 @@ TRACKING_PARAMS = frozenset({
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 # View variants of one page, per platform: parameter -> values that fold (None: any value).
+_PRINT = {"print": {"", "1", "true", "yes", "print"}}  # ?print=1: print plugins' and CMSs' printer view
 VIEW_PARAMS = {
-    "wordpress": {"amp": None},  # ?amp, ?amp=1 (AMP for WP)
+    "wordpress": {"amp": None, **_PRINT},  # ?amp, ?amp=1 (AMP for WP)
     "blogger": {"m": {"0", "1"}},  # Blogger's mobile view
-    "goid": {},
-    "generic": {},
+    "goid": dict(_PRINT),
+    "generic": dict(_PRINT),
 }
 HTTP_SCHEMES = ("http", "https")
 
@@ -85,6 +88,16 @@ def _folds(key: str, value: str, views: dict) -> bool:
     return False
 
 
+def page_key(canonical: str) -> str:
+    """What two canonical URLs of one page share, for telling a page already held or queued: the same host
+    (a www. prefix folded), path and query, whichever the scheme (an outlet serving http and https twins) and
+    with or without a trailing slash (WordPress serves both). The URL fetched and stored stays the one first
+    seen; this only stops the twins from being fetched and stored beside it."""
+    parts = urlsplit(canonical)
+    host = (parts.netloc or "").lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/') or '/'}" + (f"?{parts.query}" if parts.query else "")
+
+
 def safe_canonical(url: str, platform: str = "generic") -> str | None:
     """canonicalize(), or None for a URL that cannot be read: one bad link is skipped, not fatal."""
     try:
@@ -117,3 +130,23 @@ def same_site(url: str, hosts: tuple[str, ...]) -> bool:
         return False
     bare = (parts.hostname or "").lower().removeprefix("www.")
     return bool(bare) and any(bare == h.lower().removeprefix("www.") for h in hosts)
+
+
+def fetchable(url: str, hosts: tuple[str, ...], ports: frozenset[int]) -> bool:
+    """Whether warta may send a request to url: http(s), one of the outlet's hosts, and one of its ports (the
+    registry URL's, or the web's defaults 80 and 443). Another port on the outlet's own host is a service
+    warta has no business with (a database, an admin console), wherever a redirect points."""
+    if not same_site(url, hosts):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return False
+    return port in ports
+
+
+def outlet_ports(url: str) -> frozenset[int]:
+    """The ports fetchable() allows for an outlet whose registry URL is url."""
+    parts = urlsplit(url)
+    return frozenset({80, 443, parts.port or (443 if parts.scheme.lower() == "https" else 80)})

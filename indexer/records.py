@@ -33,7 +33,7 @@ class CrawlRun:
     started: datetime
     id: int | None = None
     finished: datetime | None = None
-    result: str = "running"  # running | ok | failed | interrupted
+    result: str = "running"  # running | ok | errors | blocked (robots.txt) | failed | interrupted | skipped
     pages: int = 0
     new: int = 0
     updated: int = 0

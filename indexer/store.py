@@ -13,7 +13,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from indexer.records import Article, CrawlRun
@@ -23,6 +23,7 @@ from indexer.records import Article, CrawlRun
 StoreError = sqlite3.DatabaseError  # damaged, not a store, or busy
 StoreBusy = sqlite3.OperationalError  # locked, busy, disk full: the store itself is fine, this job failed
 SQLITE_HEADER = b"SQLite format 3\x00"
+REJECT_RETRY = timedelta(days=30)  # a page rejected this long ago is fetched (and judged) again
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -249,12 +250,15 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO rejects (url, outlet, reason, at) VALUES (?,?,?,?)",
                             (url, outlet, reason, _now()))
 
-    def known_urls(self, outlet: str) -> set[str]:
-        """URLs a crawl need not fetch again: stored articles, their aliases, and rejected pages."""
+    def known_urls(self, outlet: str, now: datetime | None = None) -> set[str]:
+        """URLs a crawl need not fetch again: stored articles, their aliases, and pages rejected within
+        REJECT_RETRY. A rejection is a verdict of the extractor of its day: a page it could not read (nested
+        past a parser limit, a theme it did not know) is tried again once that has passed."""
+        since = ((now or datetime.now(UTC)) - REJECT_RETRY).isoformat(timespec="seconds")  # as _now() writes
         rows = self.db.execute(
             "SELECT url FROM articles WHERE outlet = ? UNION "
             "SELECT a.url FROM aliases a JOIN articles r ON r.url = a.article_url WHERE r.outlet = ? UNION "
-            "SELECT url FROM rejects WHERE outlet = ?", (outlet, outlet, outlet))
+            "SELECT url FROM rejects WHERE outlet = ? AND at >= ?", (outlet, outlet, outlet, since))
         return {r[0] for r in rows}
 
     def has_article(self, url: str) -> bool:

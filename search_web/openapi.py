@@ -106,16 +106,20 @@ STATUS = {
                 "failures": {**_COUNT, "description": "failed crawls in a row"},
                 "crawling": {"type": "boolean"},
                 "overdue": {"type": "boolean", "description": "no good crawl for two periods (or never)"},
-                "health": {"type": "string", "enum": ["failing", "overdue", "never", "page_errors", "ok"],
+                "health": {"type": "string", "enum": ["failing", "overdue", "blocked", "never", "page_errors",
+                                                       "ok"],
                            "description": "failing: the last crawl failed or died; overdue: no good crawl for two "
-                                          "periods; never: no crawl has ended well yet; page_errors: the last "
-                                          "crawl ended well but some pages could not be read (a 404, a timeout, "
-                                          "an extraction error): the outlet is fine; ok"},
+                                          "periods; blocked: robots.txt lets warta fetch nothing (or cannot be "
+                                          "read: RFC 9309 says assume so); never: no crawl has ended well yet; "
+                                          "page_errors: the last crawl ended well but some pages could not be "
+                                          "read (a 404, a timeout, an extraction error): the outlet is fine; ok"},
                 "page_errors": {**_COUNT, "description": "pages that failed in the last crawl that ended well"},
-                "last_error_kind": {"type": ["string", "null"], "enum": ["page", "crawl", "interrupted", None],
+                "last_error_kind": {"type": ["string", "null"],
+                                    "enum": ["page", "crawl", "interrupted", "robots", None],
                                     "description": "what last_error was: 'page' (a page of a crawl that ended "
                                                    "well), 'crawl' (the crawl failed or its process died), "
-                                                   "'interrupted' (the crawl was stopped); null without one"},
+                                                   "'interrupted' (the crawl was stopped), 'robots' (robots.txt "
+                                                   "forbade the crawl); null without one"},
             },
         }},
     },

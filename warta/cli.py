@@ -421,8 +421,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 STATE_WORDS = {"ok": "ok", "page_errors": "ok, {page_errors} page error(s)", "failing": "FAILING",
-               "overdue": "OVERDUE", "never": "no crawl finished yet"}
-ERROR_WORDS = {"page": "last page error", "crawl": "crawl failed", "interrupted": "crawl stopped"}
+               "overdue": "OVERDUE", "blocked": "BLOCKED by robots.txt", "never": "no crawl finished yet"}
+ERROR_WORDS = {"page": "last page error", "crawl": "crawl failed", "interrupted": "crawl stopped",
+               "robots": "robots.txt"}
 
 
 def format_status(statuses) -> str:

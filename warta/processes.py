@@ -20,6 +20,7 @@ import multiprocessing.util
 import os
 import signal
 import sys
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -52,3 +53,22 @@ def _in_child(_hook: _Hook) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None and parent.pid is not None and os.getppid() != parent.pid:
         os._exit(1)  # the parent died before the death signal was armed
+
+
+def close_inherited_sockets() -> int:
+    """Close every socket this process inherited (a worker forked from a process with connections open);
+    returns how many. A worker holding a copy of the parent's connection keeps it open after the parent
+    closed its own (Scrapy dropping a timed-out download): the server sees it until the worker exits.
+    Pipes (multiprocessing's own channels) and files are left alone."""
+    closed = 0
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return 0
+    for entry in list(fds.iterdir()):
+        try:
+            if os.readlink(entry).startswith("socket:"):
+                os.close(int(entry.name))
+                closed += 1
+        except (OSError, ValueError):  # the fd of the listing itself, gone by now
+            continue
+    return closed

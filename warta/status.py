@@ -28,9 +28,9 @@ HISTORY = 12  # runs read per outlet: enough to count a streak of failures
 GOOD = ("ok", "errors")
 # One word for how an outlet is doing, worst first, so a reader (and a monitor) tells a broken outlet from a
 # healthy one with a few bad pages: "failing" (its last crawl failed or died), "overdue" (no good crawl for
-# two periods), "never" (no crawl has ended well yet), "page_errors" (the last crawl ended well but some pages
-# could not be read), "ok".
-HEALTH = ("failing", "overdue", "never", "page_errors", "ok")
+# two periods), "blocked" (robots.txt lets warta fetch nothing), "never" (no crawl has ended well yet),
+# "page_errors" (the last crawl ended well but some pages could not be read), "ok".
+HEALTH = ("failing", "overdue", "blocked", "never", "page_errors", "ok")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class Due:
 def due(outlet_id: str, schedule: Schedule, runs: list[CrawlRun], now: datetime) -> Due:
     """When an outlet should next be crawled, given its runs (newest first)."""
     # "errors": the crawl finished but extraction failed on some pages; it is on schedule, not backing off
-    done = [r for r in runs if r.result in ("ok", "errors", "failed", "interrupted", "running")]
+    # "blocked": robots.txt forbids it, the outlet's choice: on schedule, to see whether it changed its mind
+    done = [r for r in runs if r.result in ("ok", "errors", "blocked", "failed", "interrupted", "running")]
     if not done:
         return Due(now, 0, "never crawled")
     last = done[0]
@@ -86,7 +87,7 @@ class OutletStatus:
 # What the last error means, by the result of the run that recorded it: "page" (pages of a crawl that ended
 # well; the outlet is fine), "crawl" (the crawl itself failed or its process died), "interrupted" (stopped).
 ERROR_KINDS = {"ok": "page", "errors": "page", "failed": "crawl", "died": "crawl", "running": "crawl",
-               "interrupted": "interrupted"}
+               "interrupted": "interrupted", "blocked": "robots"}
 
 
 def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int], data: Path,
@@ -128,6 +129,8 @@ def _health(runs: list[CrawlRun], good: CrawlRun | None, overdue: bool) -> str:
     """One of HEALTH, from the newest run that says something about the outlet: a crawl under way or one that
     was stopped says nothing either way, so the run before it decides."""
     last = next((r for r in runs if r.result not in ("running", "interrupted")), None)
+    if last is not None and last.result == "blocked":
+        return "blocked"
     if last is not None and last.result not in GOOD:  # failed, or died without recording its end
         return "failing"
     if good is None:

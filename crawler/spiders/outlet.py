@@ -31,14 +31,18 @@ from crawler.discovery import (
     parse_sitemap,
     wordpress_feed_page,
 )
+from crawler.encoding import HTML_TYPES
 from crawler.extract import page_info
 from crawler.items import AliasItem, ArticleItem, RejectItem
-from crawler.middlewares import OverBudget
-from crawler.urls import is_article_url, safe_canonical, same_site
+from crawler.middlewares import Offsite, OverBudget, Stopping
+from crawler.robots import ForbiddenByRobots, unreachable
+from crawler.urls import is_article_url, page_key, safe_canonical, same_site
 from indexer.store import Store
 from warta.registry import Outlet, load_registry, select
 
-HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+# Rejections not remembered: the next crawl tries the page again (a bug in extraction, once mended; a bot
+# challenge, once the outlet lets warta in again).
+TRANSIENT = frozenset({"extract-error", "challenge"})
 
 
 class OutletSpider(scrapy.Spider):
@@ -52,16 +56,18 @@ class OutletSpider(scrapy.Spider):
         self.since = _since(since)
         self.limit = int(limit) if limit else None
         self.refresh = refresh in (True, "1", "true", "yes")
-        self.known: set[str] = set()
+        self.known: dict[str, str] = {}  # page_key -> a URL the store holds for it (article, alias, reject)
         self.backfilled = False  # has a crawl of this outlet ever finished? If not, walk listings to the end
-        self.queued: set[str] = set()  # canonical article URLs requested in this run
-        self.stored: set[str] = set()  # canonical URLs of articles stored in this run
-        self.pending_aliases: dict[str, set[str]] = {}  # article URL being extracted -> URLs that led to it
+        self.queued: set[str] = set()  # page keys of the article URLs requested in this run
+        self.stored: dict[str, str] = {}  # page key -> URL of each article stored (or being extracted) this run
+        self.pending_aliases: dict[str, set[str]] = {}  # page key being extracted -> URLs that led to it
         self.listed: set[str] = set()  # canonical article URLs seen on any listing page in this run
         self.page_hashes: set[str] = set()  # digests of the paged listing pages read in this run
         self.started_at = time.monotonic()
         self.last_error = ""
         self.last_extract_error = ""
+        self.last_note = ""
+        self.robots_problem = ""  # robots.txt unreachable: RFC 9309 says nothing may be fetched
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -78,20 +84,30 @@ class OutletSpider(scrapy.Spider):
     # -- discovery ----------------------------------------------------------------------------------
     async def start(self):
         with Store(self.settings.get("WARTA_STORE")) as store:
-            self.known = set() if self.refresh else store.known_urls(self.outlet.id)
+            self.known = {} if self.refresh else {page_key(u): u for u in store.known_urls(self.outlet.id)}
             self.backfilled = store.has_finished_run(self.outlet.id)
+        # The one fetch of robots.txt: crawler.robots.RobotsMiddleware reads the rules from this response too.
         yield scrapy.Request(urljoin(self.outlet.url, "/robots.txt"), callback=self.parse_robots,
-                             errback=self.robots_failed, meta={"handle_httpstatus_all": True}, priority=100)
+                             errback=self.robots_failed, meta={"handle_httpstatus_all": True, "robots": True},
+                             priority=100)
 
     def parse_robots(self, response: Response):
         sitemaps = []
         if response.status == 200:
             sitemaps = [urljoin(response.url, u) for u in sitemap_urls_from_robots(response.body, response.url)]
+        elif unreachable(response.status):
+            self.robots_problem = f"robots.txt answered {response.status}"
         yield from self._listings(sitemaps)
 
     def robots_failed(self, failure):
-        self._error("robots.txt", failure)
+        self.robots_problem = f"robots.txt could not be fetched ({self._error('robots.txt', failure)})"
         yield from self._listings([])
+
+    def note(self, message: str) -> None:
+        """Something the run should tell (a host that asked us to wait): the run's message unless an error
+        says more."""
+        self.last_note = message
+        self.logger.info("%s: %s", self.outlet.id, message)
 
     def _listings(self, robots_sitemaps: list[str]):
         standard = STANDARD[self.outlet.platform]
@@ -119,7 +135,7 @@ class OutletSpider(scrapy.Spider):
         try:
             listing = parse_sitemap(response.body)
         except ListingError as exc:
-            yield from self._bad_listing(response, str(exc))
+            yield from self._bad_listing(response, exc)
             return
         self.crawler.stats.inc_value("warta/listings_ok")
         for child in listing.children:
@@ -136,7 +152,7 @@ class OutletSpider(scrapy.Spider):
         try:
             listing = parse_feed(response.body, response.url)
         except ListingError as exc:
-            yield from self._bad_listing(response, str(exc))
+            yield from self._bad_listing(response, exc)
             return
         self.crawler.stats.inc_value("warta/listings_ok")
         requests, unseen = self._read_listing(listing.entries)
@@ -153,7 +169,7 @@ class OutletSpider(scrapy.Spider):
         try:
             listing = parse_archive(response.text, response.url)
         except ListingError as exc:
-            yield from self._bad_listing(response, str(exc))
+            yield from self._bad_listing(response, exc)
             return
         self.crawler.stats.inc_value("warta/listings_ok")
         requests, unseen = self._read_listing(listing.entries)
@@ -251,9 +267,9 @@ class OutletSpider(scrapy.Spider):
         """A request for entry if it is a new article URL of this outlet (as a list: none or one)."""
         stats = self.crawler.stats
         canon = canon or self._article_url(entry.url)
-        if canon is None or canon in self.queued:
+        if canon is None or page_key(canon) in self.queued:
             return []
-        if canon in self.known:
+        if page_key(canon) in self.known:
             stats.inc_value("warta/skipped/known")
             return []
         if self.since and entry.date and entry.date.date() < self.since:
@@ -265,7 +281,7 @@ class OutletSpider(scrapy.Spider):
         if self.budget_spent():
             stats.inc_value("warta/skipped/budget")
             return []
-        self.queued.add(canon)
+        self.queued.add(page_key(canon))
         priority = int(entry.date.timestamp() // 86400) - 20000 if entry.date else 0  # newer first
         return [scrapy.Request(canon, callback=self.parse_article, errback=self.article_failed,
                                dont_filter=True, priority=max(-10, min(10, priority)), meta={"canon": canon})]
@@ -279,6 +295,10 @@ class OutletSpider(scrapy.Spider):
             return
         html = response.text
         info = page_info(html)
+        if info.is_challenge:  # not worth an extraction
+            self._blocked(canon)
+            yield RejectItem(canon, self.outlet.id, "challenge", remember=False)
+            return
         key = self._canonical(response.url)
         if key is None or not same_site(key, self.outlet.allowed_hosts):  # redirected off the outlet's hosts
             yield RejectItem(canon, self.outlet.id, "offsite", remember=False)
@@ -294,15 +314,19 @@ class OutletSpider(scrapy.Spider):
         aliases = {canon, key, *map(self._canonical, [response.url, *response.meta.get("redirect_urls", [])])}
         aliases = {a for a in aliases if a and same_site(a, self.outlet.allowed_hosts)}
         aliases.discard(key)
-        if key in self.stored or (key != canon and key in self.known and not self.refresh):
+        page = page_key(key)
+        held = self.stored.get(page) or (self.known.get(page) if page != page_key(canon) and not self.refresh
+                                         else None)
+        if held:  # the page is stored (or being extracted) under this URL or a twin of it
             self.crawler.stats.inc_value("warta/duplicates")
-            if key in self.pending_aliases:  # its extraction is in flight: the aliases ride along with it
-                self.pending_aliases[key] |= aliases
+            aliases = (aliases | {key}) - {held}
+            if page in self.pending_aliases:  # its extraction is in flight: the aliases ride along with it
+                self.pending_aliases[page] |= aliases
             else:
-                yield AliasItem(key, aliases)
+                yield AliasItem(held, aliases)
             return
-        self.stored.add(key)
-        self.pending_aliases[key] = aliases
+        self.stored[page] = key
+        self.pending_aliases[page] = aliases
         try:
             done = await extraction_pool.extract(html, key, self.outlet, self.settings.getint("WARTA_EXTRACT_WORKERS"))
         except Exception as exc:  # a bug in extraction (or a worker that keeps dying), not a verdict on the page
@@ -311,18 +335,27 @@ class OutletSpider(scrapy.Spider):
         if done.errors or done.rejected == "extract-error":
             self._extract_error(key, done)
         if done.article is None:
-            self.pending_aliases.pop(key, None)
-            if done.rejected == "extract-error":  # not remembered: once extraction is mended, the page is tried again
-                self.stored.discard(key)
+            self.pending_aliases.pop(page, None)
+            if done.rejected in TRANSIENT:
+                self.stored.pop(page, None)
+                if done.rejected == "challenge":
+                    self._blocked(key)
+                    yield RejectItem(key, self.outlet.id, "challenge", remember=False)
                 return
             yield RejectItem(key, self.outlet.id, done.rejected)
             return
         article = done.article
-        aliases = self.pending_aliases.pop(key, aliases)
+        aliases = self.pending_aliases.pop(page, aliases)
         if self.since and article.published and article.published.date() < self.since:
             yield RejectItem(key, self.outlet.id, "before-since", remember=False)
             return
         yield ArticleItem(article, html.encode("utf-8"), aliases)  # as decoded by its charset, so kept as UTF-8
+
+    def _blocked(self, url: str) -> None:
+        """A bot challenge came back instead of the article: the outlet (or its CDN) is blocking warta. Counted
+        and told in the run, never stored and never remembered."""
+        self.crawler.stats.inc_value("warta/blocked/challenge")
+        self.last_error = f"{url}: a bot-challenge page came back instead of the article (diblokir?)"
 
     def _extract_error(self, url: str, done) -> None:
         """An unexpected error inside extraction on this page (whether a fallback saved the article or not):
@@ -342,7 +375,7 @@ class OutletSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         request = failure.request
-        if failure.check(OverBudget):
+        if self._not_sent(failure):
             return
         reason = self._error(request.url, failure)
         # Dead, broken or oversized pages are counted, not remembered: the next crawl may find them mended.
@@ -350,35 +383,55 @@ class OutletSpider(scrapy.Spider):
 
     def listing_failed(self, failure):
         request = failure.request
-        if failure.check(OverBudget):
+        if self._not_sent(failure):
             return
         if request.meta.get("probe") and failure.check(HttpError):
             self.crawler.stats.inc_value("warta/listings_absent")
             return
         self._error(request.url, failure)
 
-    def _bad_listing(self, response: Response, problem: str):
-        if not response.meta.get("probe"):
-            self.crawler.stats.inc_value("warta/errors/bad_listing")
+    def _not_sent(self, failure) -> bool:
+        """A request warta chose not to send (budget, stopping, another host, robots.txt): counted where it
+        was dropped, never an error of the outlet's."""
+        if failure.check(ForbiddenByRobots):
+            self.crawler.stats.inc_value("warta/skipped/robots")
+        return bool(failure.check(OverBudget, Offsite, Stopping, ForbiddenByRobots))
+
+    def _bad_listing(self, response: Response, problem: ListingError):
+        if not response.meta.get("probe") or problem.kind != "unreadable":  # a gzip bomb is never expected
+            kind = "bad_listing" if problem.kind == "unreadable" else problem.kind
+            self.crawler.stats.inc_value(f"warta/errors/{kind}")
             self.last_error = f"{response.url}: {problem}"
             self.logger.warning("%s: unreadable listing %s: %s", self.outlet.id, response.url, problem)
         return iter(())
 
     def _error(self, url: str, failure) -> str:
-        if failure.check(HttpError):
-            reason = f"http-{failure.value.response.status}"
-        elif failure.check(IgnoreRequest) and "redirections" in str(failure.value):
-            reason = "redirect-loop"
-        elif failure.check(TxTimeoutError, asyncio.TimeoutError):
-            reason = "timeout"
-        elif "maxsize" in str(failure.value).lower() or "max size" in str(failure.value).lower():
-            reason = "too-large"
-        else:
-            reason = type(failure.value).__name__
+        reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"warta/errors/{reason}")
         self.last_error = f"{url}: {reason}"
         self.logger.info("%s: %s failed: %s", self.outlet.id, url, reason)
         return reason
+
+
+def failure_reason(failure) -> str:
+    """A short slug for why a request failed, the same across Scrapy versions (2.19 names its own download
+    errors: DownloadTimeoutError, DownloadCancelledError for a body over DOWNLOAD_MAXSIZE)."""
+    exc, name = failure.value, type(failure.value).__name__
+    text = str(exc).lower()
+    if failure.check(HttpError):
+        return f"http-{exc.response.status}"
+    if failure.check(IgnoreRequest) and "redirections" in text:
+        return "redirect-loop"
+    if failure.check(TxTimeoutError, asyncio.TimeoutError) or name in ("DownloadTimeoutError", "TimeoutError"):
+        return "timeout"
+    if name == "DownloadCancelledError" or "maxsize" in text or "max size" in text:
+        return "too-large"
+    if name in ("ResponseDataLossError", "ResponseFailed", "PotentialDataLoss"):
+        return "truncated"
+    if name in ("DownloadConnectionRefusedError", "ConnectionRefusedError", "CannotResolveHostError",
+                "DNSLookupError"):
+        return "unreachable"
+    return name
 
 
 def _since(value) -> date | None:
