@@ -23,6 +23,20 @@ UTF8 = "utf-8"
 WESTERN = frozenset({"ascii", "iso8859-1", "cp1252", "iso8859-15", "latin-1"})  # the labels UTF-8 hides under
 
 
+# What a PDF, an image or an archive served as text/html starts with.
+_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"Rar!", b"\x1f\x8b", b"RIFF", b"ID3",
+          b"\x00\x00\x00")
+
+
+def looks_binary(body: bytes) -> bool:
+    """A body that is no text whatever its Content-Type says: a known file signature, or NUL bytes early on
+    (only UTF-16 and UTF-32 text has them, and such a page starts with its byte-order mark)."""
+    head = body[:1024].lstrip()
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # the UTF-32 marks start with these too
+        return False
+    return head.startswith(_MAGIC) or b"\x00" in head
+
+
 def _norm(name: str | None) -> str:
     try:
         return codecs.lookup(name or "").name
@@ -61,7 +75,8 @@ class CharsetMiddleware:
     def process_response(self, request, response: Response, spider=None) -> Response:
         if not isinstance(response, TextResponse):
             return response
-        if not response.headers.get(b"Content-Type", b"text/html").startswith(HTML_TYPES):
+        if not response.headers.get(b"Content-Type", b"text/html").startswith(HTML_TYPES) or looks_binary(
+                response.body):
             return response
         fixed = true_encoding(response.body, response.encoding)
         if fixed is None:

@@ -57,6 +57,11 @@ def plausible_date(value: datetime, now: datetime | None = None) -> bool:
     return EARLIEST <= value <= (now or datetime.now(UTC)) + FUTURE_SLACK
 
 
+# Sent by crawler.run when a stop's grace has run out: the run is recorded (as interrupted, with what it stored)
+# before the reactor stops, since Scrapy's spider_closed would not come.
+forced_stop = object()
+
+
 class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -69,7 +74,12 @@ class StorePipeline:
         # The run is recorded on spider_closed, the one place that is told why the spider closed
         # (finish_reason is not in the stats yet when pipelines close).
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.forced_stop, signal=forced_stop)
         return pipeline
+
+    def forced_stop(self) -> None:
+        if self.run is not None and self.store is not None:
+            self.spider_closed(self.crawler.spider, "shutdown")
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
@@ -78,6 +88,8 @@ class StorePipeline:
         spider.run_id = self.run.id  # how `warta crawl` finds the runs it started, whatever else runs at once
 
     def process_item(self, item, spider=None):
+        if self.run is None:  # after a forced stop recorded the run; the next crawl fetches it again
+            return item
         stats = self.crawler.stats
         if isinstance(item, ArticleItem):
             outlet = (spider or self.crawler.spider).outlet
@@ -95,6 +107,9 @@ class StorePipeline:
             outcome = self.store.save(article, item.html, aliases)
             setattr(self.run, outcome, getattr(self.run, outcome) + 1)
             stats.inc_value(f"warta/articles/{outcome}")
+            if outcome in ("new", "updated"):  # what warta/yields.py compares with the outlet's history
+                stats.inc_value("warta/yield/chars", len(article.text))
+                stats.inc_value("warta/yield/dated", int(article.published is not None))
         elif isinstance(item, AliasItem):
             if self.store.has_article(item.article_url):
                 self.store.add_aliases(item.article_url, item.aliases)
@@ -106,6 +121,8 @@ class StorePipeline:
         return item
 
     def spider_closed(self, spider, reason: str) -> None:
+        if self.run is None:
+            return
         stats = self.crawler.stats.get_stats()
         run = self.run
         run.pages = stats.get("downloader/response_count", 0)
@@ -114,12 +131,12 @@ class StorePipeline:
         run.result = {"finished": "ok", "shutdown": "interrupted"}.get(reason, "failed")
         forbidden = stats.get("warta/skipped/robots", 0)
         if run.result == "ok" and forbidden and not stats.get("warta/listings_ok", 0):
-            # Nothing could be read because robots.txt forbids it (or is unreachable: RFC 9309, assume
-            # complete disallow). The outlet's choice, not a broken outlet: no backoff, the status says so.
-            run.result = "blocked"
             problem = getattr(spider, "robots_problem", "")
-            run.error = (f"{problem}: nothing may be fetched until it can be read (RFC 9309)" if problem
-                         else f"robots.txt disallows warta ({forbidden} requests not sent)")
+            if problem:  # robots.txt unreachable (5xx, network): RFC 9309 says assume complete disallow; a
+                # server failing is a broken outlet, and the scheduler backs off
+                run.result, run.error = "failed", f"{problem}: nothing may be fetched until it can be read (RFC 9309)"
+            else:  # robots.txt forbids it: the outlet's choice, not a broken outlet; no backoff, status says so
+                run.result, run.error = "blocked", f"robots.txt disallows warta ({forbidden} requests not sent)"
         extract_errors = stats.get("warta/errors/extract-error", 0)
         if run.result == "ok" and extract_errors:  # pages warta could not read because of its own bug
             run.result = "errors"
@@ -129,6 +146,7 @@ class StorePipeline:
         if run.result == "ok" and not run.pages:
             run.result, run.error = "failed", run.error or "no page could be fetched"
         self.store.finish_run(run, stats)
+        self.run = None  # recorded: a later close (after a forced stop) records nothing twice
         rejected = ", ".join(f"{k} {v}" for k, v in sorted(run.rejected.items())) or "none"
         log.info("crawl %s: %s, %d pages, %d new, %d updated, %d unchanged, rejected: %s, %d errors%s",
                     run.outlet, run.result, run.pages, run.new, run.updated, run.unchanged, rejected, run.errors,

@@ -14,6 +14,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
+from crawler.middlewares import hold
+from crawler.pipelines import forced_stop
 from crawler.spiders.outlet import OutletSpider
 from indexer.records import CrawlRun
 from indexer.store import Store
@@ -113,10 +115,12 @@ class _Process(CrawlerProcess):
     """Scrapy's CrawlerProcess, with a stop that ends in seconds.
 
     On SIGINT or SIGTERM Scrapy stops gracefully: it waits for every request in flight, and retries and
-    robots.txt-gated requests went on being sent meanwhile (a stop took 112 s against a slow outlet). Here the
-    gate (crawler.middlewares) sends nothing new once a stop begins, and WARTA_STOP_GRACE_SECONDS later the
+    robots.txt-gated requests went on being sent meanwhile (a stop took 112 s against a slow outlet). Here
+    nothing new is sent once a stop begins (the gate drops what comes, the download slots hold what is queued
+    in them), and WARTA_STOP_GRACE_SECONDS later the
     reactor is stopped whatever is still in flight: each article is committed on its own, and crawl() marks
-    the runs that could not close themselves as interrupted, so nothing is lost.
+    the runs that could not close themselves as interrupted, so nothing is lost. Each run is recorded first,
+    with what it stored (crawler.pipelines.forced_stop).
     """
 
     def _signal_shutdown(self, signum: int, frame) -> None:
@@ -124,7 +128,23 @@ class _Process(CrawlerProcess):
         from twisted.internet import reactor
 
         grace = self.settings.getfloat("WARTA_STOP_GRACE_SECONDS")
-        reactor.callFromThread(reactor.callLater, grace, self._signal_kill, signum, None)
+        reactor.callFromThread(self._hold_queues, grace + 1)
+        reactor.callFromThread(reactor.callLater, grace, self._force_stop, signum)
+
+    def _hold_queues(self, seconds: float) -> None:
+        """Nothing queued in a download slot goes out once the stop began (the gate stops the rest)."""
+        for crawler in self.crawlers:
+            try:
+                downloader = crawler.engine.downloader
+            except AttributeError:  # its crawl has not started
+                continue
+            for slot in list(downloader.slots.values()):
+                hold(downloader, slot, seconds)
+
+    def _force_stop(self, signum: int) -> None:
+        for crawler in self.crawlers:
+            crawler.signals.send_catch_log(signal=forced_stop)
+        self._signal_kill(signum, None)
 
 
 def _report_progress(crawlers: list, progress: Callable[[CrawlProgress], None]) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, quote, unquote
 
 from mirror import feeds
 from mirror.build import MirrorConfig, SiteContent
+from mirror.hostile import CHALLENGE
 from mirror.model import WIB, MirrorArticle
 from mirror.render import ArticleView, SiteView, render, slugify
 
@@ -59,6 +60,10 @@ class Site:
         self._cache: tuple | None = None
         self.family = "wordpress" if self.spec.theme in WORDPRESS else self.spec.theme
         self.failing = False  # set True to make the whole site answer 500, as a broken server does
+        # What a redesign or a new CDN does to the article pages, as a test sets it mid-run (the listings stay):
+        # "shell" renders each article as a script-only app shell with no text in the HTML (a redesign warta's
+        # extractor cannot read), "challenge" serves a bot challenge in its place; None serves the article.
+        self.redesign: str | None = None
 
     # -- content ------------------------------------------------------------------------------------
     def release(self, count: int = 1) -> list[MirrorArticle]:
@@ -152,6 +157,8 @@ class Site:
             if self.failing:
                 raise RuntimeError("site switched to failing")
             response = self._route(path, parse_qs(query, keep_blank_values=True), query)
+            if self.redesign and path in self._by_path():
+                response = self._redesigned(self._by_path()[path])
         except Exception as exc:  # a mirror bug must look like a server error, not hang the crawler
             response = Response(500, f"mirror error: {exc!r}".encode(), {"Content-Type": "text/plain"})
         response.headers.setdefault("Server", "nginx" if self.family != "blogger" else "GSE")
@@ -166,6 +173,16 @@ class Site:
             response.headers["Content-Length"] = str(len(response.body))
             response.body = b""
         return response
+
+    def _redesigned(self, a: MirrorArticle) -> Response:
+        if self.redesign == "challenge":
+            return Response(403, CHALLENGE.encode(), {"Content-Type": "text/html; charset=utf-8"})
+        title = a.title.replace("&", "&amp;").replace("<", "&lt;")
+        page = (f"<!doctype html><html lang='id'><head><meta charset='utf-8'><title>{title}</title>"
+                "<meta property='og:type' content='article'></head><body><div id='__next'></div>"
+                f"<script id='__NEXT_DATA__' type='application/json'>{{\"props\":{{\"id\":{a.number}}}}}</script>"
+                "<script src='/_next/static/chunks/main.js'></script></body></html>")
+        return Response(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
 
     def _route(self, path: str, q: dict[str, list[str]], raw_query: str) -> Response:
         traps = {v: k for k, v in self.trap_paths().items()}

@@ -109,11 +109,18 @@ STATUS = {
                 "health": {"type": "string", "enum": ["failing", "overdue", "blocked", "never", "page_errors",
                                                        "ok"],
                            "description": "failing: the last crawl failed or died; overdue: no good crawl for two "
-                                          "periods; blocked: robots.txt lets warta fetch nothing (or cannot be "
-                                          "read: RFC 9309 says assume so); never: no crawl has ended well yet; "
+                                          "periods; blocked: robots.txt lets warta fetch nothing; never: no crawl "
+                                          "has ended well yet; "
                                           "page_errors: the last crawl ended well but some pages could not be "
                                           "read (a 404, a timeout, an extraction error): the outlet is fine; ok"},
                 "page_errors": {**_COUNT, "description": "pages that failed in the last crawl that ended well"},
+                "source_alert": {
+                    "type": ["object", "null"], "required": ["flag", "evidence"],
+                    "properties": {"flag": {"type": "string", "enum": ["diblokir?", "struktur halaman berubah?"]},
+                                   "evidence": _STR},
+                    "description": "the last crawls' article pages fell off the outlet's own history: mostly "
+                                   "bot challenges or refusals (diblokir?), or mostly not articles, much "
+                                   "shorter, or undated (struktur halaman berubah?); null when they did not"},
                 "last_error_kind": {"type": ["string", "null"],
                                     "enum": ["page", "crawl", "interrupted", "robots", None],
                                     "description": "what last_error was: 'page' (a page of a crawl that ended "

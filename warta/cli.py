@@ -445,6 +445,8 @@ def format_status(statuses) -> str:
             error = f"  {label} ({when(s.last_error_at)}): {s.last_error}"
         lines.append(f"{s.id:<12} {s.articles_stored:>6} {s.articles_indexed:>7}  {when(s.newest_article):<16}  "
                      f"{when(s.last_success):<16}  {when(s.next_due):<16}  {state}{error}")
+        if s.source_alert:
+            lines.append(f"{'':<12} {s.source_alert.flag.upper()} {s.source_alert.evidence}")
     lines.append("times in WIB")
     return "\n".join(lines)
 

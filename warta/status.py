@@ -19,9 +19,10 @@ from warta.locks import OutletLock
 from warta.paths import store_path
 from warta.registry import Outlet
 from warta.schedules import Schedule, jitter
+from warta.yields import SourceAlert, check, run_yield
 
 MAX_BACKOFF = timedelta(hours=6)
-HISTORY = 12  # runs read per outlet: enough to count a streak of failures
+HISTORY = 24  # runs read per outlet: a streak of failures, and the yield history warta/yields.py compares with
 # Crawls that ended well: every listing was read to its end. "errors" counted pages that extraction could not
 # read (a warta bug on those pages, not a broken outlet); an "ok" crawl may count pages that failed too (a 404
 # trap, a timeout). Either is a good crawl with page errors, never a failed one.
@@ -82,6 +83,7 @@ class OutletStatus:
     health: str = "ok"  # one of HEALTH
     page_errors: int = 0  # pages that failed in the last crawl that ended well (404s, timeouts, extraction)
     last_error_kind: str = ""  # what the last error was: ERROR_KINDS[result of its run], "" without one
+    source_alert: SourceAlert | None = None  # the recent crawls' article pages fell off the outlet's history
 
 
 # What the last error means, by the result of the run that recorded it: "page" (pages of a crawl that ended
@@ -115,8 +117,15 @@ def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int]
             last_error_at=(failed.finished or failed.started) if failed else None, next_due=plan.at,
             failures=plan.failures, crawling=crawling, overdue=overdue,
             health=_health(runs, ok, overdue), page_errors=ok.errors if ok else 0,
-            last_error_kind=ERROR_KINDS.get(failed.result, "crawl") if failed else ""))
+            last_error_kind=ERROR_KINDS.get(failed.result, "crawl") if failed else "",
+            source_alert=_source_alert(store, runs)))
     return out
+
+
+def _source_alert(store: Store, runs: list[CrawlRun]) -> SourceAlert | None:
+    """warta/yields.py's verdict on the outlet's runs that read their listings to the end."""
+    finished = [r for r in runs if r.result in GOOD and (r.new or r.updated or r.rejected)]
+    return check(run_yield(r.rejected, store.run_stats(r.id), r.new, r.updated) for r in finished)
 
 
 def _last_good(store: Store, outlet_id: str) -> CrawlRun | None:
@@ -173,4 +182,6 @@ def status_json(s: OutletStatus) -> dict:
         "last_error": s.last_error or None, "last_error_at": iso(s.last_error_at), "next_due": iso(s.next_due),
         "failures": s.failures, "crawling": s.crawling, "overdue": s.overdue,
         "health": s.health, "page_errors": s.page_errors, "last_error_kind": s.last_error_kind or None,
+        "source_alert": {"flag": s.source_alert.flag, "evidence": s.source_alert.evidence} if s.source_alert
+        else None,
     }

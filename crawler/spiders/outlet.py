@@ -31,7 +31,7 @@ from crawler.discovery import (
     parse_sitemap,
     wordpress_feed_page,
 )
-from crawler.encoding import HTML_TYPES
+from crawler.encoding import HTML_TYPES, looks_binary
 from crawler.extract import page_info
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.middlewares import Offsite, OverBudget, Stopping
@@ -67,6 +67,7 @@ class OutletSpider(scrapy.Spider):
         self.last_error = ""
         self.last_extract_error = ""
         self.last_note = ""
+        self.paused_until: dict[str, float] = {}  # host -> monotonic time a Retry-After pause ends
         self.robots_problem = ""  # robots.txt unreachable: RFC 9309 says nothing may be fetched
 
     @classmethod
@@ -75,6 +76,9 @@ class OutletSpider(scrapy.Spider):
         outlet = spider.outlet
         settings = crawler.settings
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", outlet.concurrency, priority="spider")
+        # Few requests past the gate at once: the rest wait in the scheduler, where a Retry-After pause, a
+        # spent budget or a stop still reaches them (a request in a download slot's queue is as good as sent).
+        settings.set("CONCURRENT_REQUESTS", 4 * outlet.concurrency, priority="spider")
         settings.set("DOWNLOAD_DELAY", outlet.delay, priority="spider")
         settings.set("AUTOTHROTTLE_START_DELAY", max(outlet.delay, 0.1), priority="spider")
         if outlet.delay == 0:  # a local mirror or a benchmark: no politeness delay to adapt
@@ -290,7 +294,7 @@ class OutletSpider(scrapy.Spider):
     async def parse_article(self, response: Response):
         canon = response.meta["canon"]
         ctype = response.headers.get(b"Content-Type", b"")
-        if not ctype.startswith(HTML_TYPES):
+        if not ctype.startswith(HTML_TYPES) or looks_binary(response.body):  # a PDF or image served as HTML
             yield RejectItem(canon, self.outlet.id, "not-html")
             return
         html = response.text
