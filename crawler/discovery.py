@@ -27,7 +27,7 @@ STANDARD = {
 }
 
 _NEXT_TEXT = re.compile(r"^\s*(?:next|berikutnya|selanjutnya|halaman berikutnya|posting lama|older posts|"
-                        r"next page|›|»|>|>>|next\s*[»›])\s*$", re.IGNORECASE)
+                        r"next page|›|»|>|>>)\s*[»›→>]*\s*$", re.IGNORECASE)
 
 
 class ListingError(ValueError):
@@ -121,7 +121,8 @@ def parse_archive(text: str, url: str) -> Listing:
 def _next_page(tree, url: str) -> str | None:
     candidates = tree.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href'
                             ' | //a[contains(concat(" ", normalize-space(@class), " "), " next ")]/@href'
-                            ' | //a[contains(@class, "blog-pager-older-link")]/@href')
+                            ' | //a[contains(@class, "blog-pager-older-link")]/@href'
+                            ' | //a[contains(@class, "wp-block-query-pagination-next")]/@href')  # block themes
     candidates += [a.get("href") for a in tree.xpath("//a[@href]") if _NEXT_TEXT.match(a.text_content() or "")]
     if not candidates:
         # ?page=N links: take N+1 (home-made CMS pagination without rel or labels)

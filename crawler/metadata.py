@@ -57,7 +57,8 @@ def read(tree: etree._Element) -> PageMeta:
                                                       " | //abbr[contains(@class, 'published')]/@title"
                                                       " | //*[@itemprop='datePublished']/@title"
                                                       " | //article//time/@datetime"
-                                                      " | //meta[@name='pubdate' or @name='publishdate']/@content")))
+                                                      " | //meta[@name='pubdate' or @name='publishdate']/@content"))
+                      or _post_date_time(tree))
     meta.modified = (dates.parse_iso(props.get("article:modified_time"))
                      or dates.parse_iso(_text(ld.get("dateModified"))))
     article_author = props.get("article:author", "")  # often a profile URL, not a name
@@ -88,6 +89,21 @@ def _keywords(value) -> list[str]:
     if isinstance(value, list | tuple):
         return [t for v in value for t in _keywords(v)]
     return []
+
+
+# The post's own date block in WordPress themes: the block themes' wp-block-post-date, the classic themes'
+# entry-date/posted-on (a comment's date, wp-block-comment-date, is none of them).
+_POST_DATE = ("//*[contains(@class, 'wp-block-post-date') or contains(@class, 'entry-date') or "
+              "contains(@class, 'posted-on')]/descendant-or-self::time[@datetime]")
+
+
+def _post_date_time(tree: etree._Element) -> datetime | None:
+    """The datetime of the post's own date block (core WordPress declares no date in its head), never one in
+    a list of other articles or comments."""
+    for el in tree.xpath(_POST_DATE):
+        if not _among_other_articles(el):
+            return dates.parse_iso(el.get("datetime"))
+    return None
 
 
 def _headline_in_title(tree: etree._Element, title_tag: str) -> str:

@@ -46,6 +46,11 @@ class Stopping(IgnoreRequest):  # noqa: N818
     """A request dropped because the crawl is stopping."""
 
 
+class AlreadyHeld(IgnoreRequest):  # noqa: N818
+    """A redirect to an article page this crawl holds already (a shortlink to a permalink read from the
+    sitemap): not fetched twice; args[1] is the URL held."""
+
+
 class GateMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -67,6 +72,10 @@ class GateMiddleware:
         if wait > 0:  # the host asked us to wait (Retry-After): this request waits with the rest
             stats.inc_value("warta/paused/held")
             await asyncio.sleep(wait)
+        held = spider.redirect_held(request) if hasattr(spider, "redirect_held") else None
+        if held:
+            stats.inc_value("warta/skipped/redirect-to-known")
+            raise AlreadyHeld(f"redirected to {held}, held already", held)
         if not self.crawler.crawling:  # Crawler.stop_async() under way: a signal, or the crawl is ending
             stats.inc_value("warta/skipped/stopping")
             raise Stopping("the crawl is stopping")

@@ -34,7 +34,7 @@ from crawler.discovery import (
 from crawler.encoding import HTML_TYPES, looks_binary
 from crawler.extract import page_info
 from crawler.items import AliasItem, ArticleItem, RejectItem
-from crawler.middlewares import Offsite, OverBudget, Stopping
+from crawler.middlewares import AlreadyHeld, Offsite, OverBudget, Stopping
 from crawler.robots import ForbiddenByRobots, unreachable
 from crawler.urls import is_article_url, page_key, safe_canonical, same_site
 from indexer.store import Store
@@ -58,9 +58,10 @@ class OutletSpider(scrapy.Spider):
         self.refresh = refresh in (True, "1", "true", "yes")
         self.known: dict[str, str] = {}  # page_key -> a URL the store holds for it (article, alias, reject)
         self.backfilled = False  # has a crawl of this outlet ever finished? If not, walk listings to the end
-        self.queued: set[str] = set()  # page keys of the article URLs requested in this run
+        self.queued: dict[str, str] = {}  # page key -> URL of each article requested in this run
         self.stored: dict[str, str] = {}  # page key -> URL of each article stored (or being extracted) this run
         self.pending_aliases: dict[str, set[str]] = {}  # page key being extracted -> URLs that led to it
+        self.early_aliases: dict[str, set[str]] = {}  # page key queued, not fetched yet -> URLs redirected to it
         self.listed: set[str] = set()  # canonical article URLs seen on any listing page in this run
         self.page_hashes: set[str] = set()  # digests of the paged listing pages read in this run
         self.started_at = time.monotonic()
@@ -285,7 +286,7 @@ class OutletSpider(scrapy.Spider):
         if self.budget_spent():
             stats.inc_value("warta/skipped/budget")
             return []
-        self.queued.add(page_key(canon))
+        self.queued[page_key(canon)] = canon
         priority = int(entry.date.timestamp() // 86400) - 20000 if entry.date else 0  # newer first
         return [scrapy.Request(canon, callback=self.parse_article, errback=self.article_failed,
                                dont_filter=True, priority=max(-10, min(10, priority)), meta={"canon": canon})]
@@ -330,7 +331,7 @@ class OutletSpider(scrapy.Spider):
                 yield AliasItem(held, aliases)
             return
         self.stored[page] = key
-        self.pending_aliases[page] = aliases
+        self.pending_aliases[page] = aliases | self.early_aliases.pop(page, set())
         try:
             done = await extraction_pool.extract(html, key, self.outlet, self.settings.getint("WARTA_EXTRACT_WORKERS"))
         except Exception as exc:  # a bug in extraction (or a worker that keeps dying), not a verdict on the page
@@ -379,6 +380,9 @@ class OutletSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         request = failure.request
+        if failure.check(AlreadyHeld):
+            yield from self._alias(failure.value.args[1], request.meta["canon"])
+            return
         if self._not_sent(failure):
             return
         reason = self._error(request.url, failure)
@@ -393,6 +397,29 @@ class OutletSpider(scrapy.Spider):
             self.crawler.stats.inc_value("warta/listings_absent")
             return
         self._error(request.url, failure)
+
+    def redirect_held(self, request) -> str | None:
+        """The URL of an article this run or the store holds (or has queued) that an article request was
+        redirected to, when that is another page than the one requested: a shortlink (?p=ID) to a permalink
+        the sitemap listed. Asked by the gate, so the page is not fetched twice."""
+        origin = request.meta.get("canon")
+        if not origin or not request.meta.get("redirect_urls"):
+            return None
+        target = self._canonical(request.url)
+        page = page_key(target) if target else None
+        if page is None or page == page_key(origin):
+            return None
+        return self.stored.get(page) or self.queued.get(page) or self.known.get(page)
+
+    def _alias(self, held: str, alias: str):
+        """Remember alias for the article at held, wherever that article is in this run."""
+        page = page_key(held)
+        if page in self.pending_aliases:
+            self.pending_aliases[page].add(alias)
+        elif page in self.queued and page not in self.stored:
+            self.early_aliases.setdefault(page, set()).add(alias)
+        else:
+            yield AliasItem(held, {alias})
 
     def _not_sent(self, failure) -> bool:
         """A request warta chose not to send (budget, stopping, another host, robots.txt): counted where it
