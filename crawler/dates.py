@@ -37,6 +37,9 @@ NUMERIC = re.compile(rf"(?:{_DAY}\s*,?\s*\(?\s*)?\b(?P<d>\d{{1,2}})[/-](?P<m>\d{
 # English theme strings: Saturday, May 4, 2024 / August 25, 2025
 ENGLISH = re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}}),\s+(?P<y>(?:19|20)\d{{2}})\b{_TIME}", re.IGNORECASE)
 URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
+# Where a CMS files uploads by month (/wp-content/uploads/2022/10/): the date an image was uploaded, which says
+# nothing of an article's.
+_MEDIA_PATH = re.compile(r"/(?:wp-content|uploads?|images?|files|media|assets|foto|gambar)/", re.IGNORECASE)
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -70,8 +73,9 @@ def parse_indonesian(text: str) -> datetime | None:
 
 
 def from_url(url: str) -> datetime | None:
+    """The /yyyy/mm(/dd)/ of an article's URL; never one of an upload path."""
     match = URL_DATE.search(url)
-    if not match:
+    if not match or _MEDIA_PATH.search(url[:match.start() + 1]):
         return None
     year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
     try:

@@ -46,6 +46,7 @@ def read(tree: etree._Element) -> PageMeta:
     h1 = tree.xpath("//h1[contains(@class, 'title') or contains(@class, 'judul')] | //h1[@itemprop='headline']"
                     " | //*[contains(concat(' ', @class, ' '), ' post-title ')]"
                     " | //*[contains(concat(' ', @class, ' '), ' judul-berita ')]")
+    h1 = [h for h in h1 if not _in_block_of_others(h)] or h1  # not a news ticker's headline
     meta.headline_h1 = " ".join(h1[0].text_content().split()) if h1 else ""
     title_tag = " ".join("".join(tree.xpath("//head/title//text()")).split())
     meta.headline_h1 = meta.headline_h1 or _headline_in_title(tree, title_tag)
@@ -70,7 +71,10 @@ def read(tree: etree._Element) -> PageMeta:
                                             " | //a[@rel='author']/text()"
                                             " | //*[contains(@class, 'post-author')]//*[contains(@class, 'fn')]//text()"
                                             " | //i[contains(@class, 'fa-user')]/following-sibling::text()[1]"
-                                            " | //i[contains(@class, 'fa-user')]/parent::*/text()").split())
+                                            " | //i[contains(@class, 'fa-user')]/following-sibling::*[1]"
+                                            "/text()").split()).strip(" ·|•-–—:")
+        if dates.parse_indonesian(meta.author) or dates.parse_relative(meta.author):  # a date line, not a name
+            meta.author = ""
     meta.image = props.get("og:image", "") or _ld_image(ld.get("image"))
     tags = [v for k, v in props.items_all() if k == "article:tag"]
     if not tags and ld.get("keywords"):
@@ -123,7 +127,8 @@ def _heading_in_title(tree: etree._Element, title_tag: str) -> etree._Element | 
 
 # Containers of other articles (and their dates): never where the article's own date is read.
 _OTHER_ARTICLES = re.compile(r"related|terkait|terkini|terbaru|populer|popular|sidebar|footer|recent|"
-                             r"lainnya|trending|rekomendasi|most-?read|indeks|latest", re.IGNORECASE)
+                             r"lainnya|trending|rekomendasi|most-?read|indeks|latest|ticker|breaking|marquee|"
+                             r"newsflash|running-?text|headline-?bar", re.IGNORECASE)
 _LIST_TAGS = frozenset({"aside", "nav", "footer", "li", "ul", "ol", "header"})
 
 
@@ -136,11 +141,28 @@ def _among_other_articles(el: etree._Element, stop: etree._Element | None = None
     return False
 
 
+def _in_block_of_others(el: etree._Element) -> bool:
+    """Inside a block its class or id names as other articles' (a ticker, "Berita Terkait"); unlike
+    _among_other_articles, a <header> or list element around a headline is no sign, nor the classes WordPress
+    gives <article> and <body> (category-berita-terkini)."""
+    return any(_OTHER_ARTICLES.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors()
+               if a.tag not in ("article", "main", "body", "html"))
+
+
 def _is_date_line(el: etree._Element) -> str:
     text = " ".join(el.text_content().split())
     if 6 <= len(text) <= 200 and (dates.parse_indonesian(text) or dates.parse_relative(text)):
         return text
     return ""
+
+
+_INLINE = frozenset({"i", "span", "small", "em", "strong", "b", "a", "svg", "path", "use", "time", "abbr", "font",
+                     "img", "br", "sup", "sub"})
+
+
+def _inline_line(el: etree._Element) -> bool:
+    """One printed line: an element holding only inline elements (icons, separators, links) and text."""
+    return len(el) > 0 and all(isinstance(d.tag, str) and d.tag in _INLINE for d in el.iterdescendants())
 
 
 def _date_line(tree: etree._Element, headline: etree._Element | None = None) -> str:
@@ -161,7 +183,8 @@ def _date_line(tree: etree._Element, headline: etree._Element | None = None) -> 
                      if el not in seen and el.tag not in ("script", "style") and len(el) <= 8]
             seen.update(found)
             for wanted in (lambda el: el.tag == "time" or _DATE_CLASS.search((el.get("class") or "").lower()),
-                           lambda el: len(el) == 0):  # then any short leaf text beside the headline
+                           lambda el: len(el) == 0,  # then any short leaf text beside the headline
+                           _inline_line):  # then a line of icons and text ("<i/> Rabu, 17 ... · <i/> Admin")
                 for el in found:
                     if wanted(el) and not _among_other_articles(el, level):
                         text = _is_date_line(el)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.dates import from_url
 from crawler.extract import Rejected, extract
 from crawler.metadata import clean_title
+from mirror.hostile import PARAGRAPHS
 from warta.registry import Outlet
 
 PARAS = [
@@ -434,3 +436,47 @@ def test_popular_and_trending_teasers_inside_the_article_container_go_but_a_popu
     text = extract(html, "https://x.id/a-b-c/").text
     assert not any(t[:20] in text for t in titles), text
     assert all(p in text for p in (*PARAS, *more))
+
+
+_BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+
+def test_a_news_tickers_headline_is_not_the_title():
+    """A ticker ("Breaking") above the article marks its items like headlines; the page's own <title> and
+    h1.entry-title agree on another."""
+    html = (f"<html lang='id'><head><title>Pemko Binjai Gelar Apel Gabungan - Kabar Binjai</title></head><body>"
+            f"<div class='breaking-news-ticker'><span>Breaking</span><h1 class='post-title'><a href='/x/'>Harga "
+            f"Cabai Naik Tajam Jelang Lebaran</a></h1></div><article class='category-berita-terkini'>"
+            f"<header class='entry-header'><h1 class='entry-title'>Pemko Binjai Gelar Apel Gabungan</h1></header>"
+            f"<div class='entry-content'>{_BODY}</div></article></body></html>")
+    assert extract(html, "https://kabarbinjai.example/berita/pemko-binjai-gelar-apel-gabungan/").title == \
+        "Pemko Binjai Gelar Apel Gabungan"
+
+
+@pytest.mark.parametrize("line", [
+    '<p><i class="fa fa-clock-o"></i> Rabu, 17 September 2025 · <i class="fa fa-user"></i> Admin · '
+    '<i class="fa fa-eye"></i> Dilihat 387 kali</p>',
+    '<small class="text-muted"><i class="bi bi-calendar"></i>&nbsp;Rabu, 17 September 2025 &middot; Admin '
+    '&middot; Dilihat 387 kali</small>',
+    '<div class="d-flex"><div><i class="fas fa-calendar-alt"></i> Rabu, 17 September 2025</div><div><i '
+    'class="fas fa-user"></i> Admin</div><div><i class="fas fa-eye"></i> Dilihat 387 kali</div></div>',
+])
+def test_a_go_id_date_line_with_icons_byline_and_view_counter_is_read(line):
+    html = (f"<html lang='id'><head><title>Wali Kota Tinjau Pasar Baru - Portal Kota</title></head><body>"
+            f"<div class='card'><div class='card-header'><h1>Wali Kota Tinjau Pasar Baru</h1></div><div "
+            f"class='card-body'><div class='row'><div class='col'>{line}</div></div><div class='isi-berita'>"
+            f"{_BODY}</div></div></div></body></html>")
+    article = extract(html, "https://binjaikota.go.id/berita/detail/wali-kota-tinjau-pasar-baru-kota")
+    assert article.published is not None and article.published.date().isoformat() == "2025-09-17"
+    assert "Rabu" not in article.author and "Dilihat" not in article.text and "387" not in article.text
+
+
+def test_an_upload_path_is_no_date():
+    """A page that states no date has none, whatever month its images were uploaded in."""
+    html = (f"<html lang='id'><head><title>Pemko Binjai Gelar Apel - Kabar</title><meta property='og:image' "
+            f"content='https://kabar.example/wp-content/uploads/2022/10/apel.jpg'></head><body><article><h1 "
+            f"class='entry-title'>Pemko Binjai Gelar Apel</h1><img src='/wp-content/uploads/2022/10/apel.jpg'>"
+            f"<div class='entry-content'>{_BODY}</div></article></body></html>")
+    assert extract(html, "https://kabar.example/berita/pemko-binjai-gelar-apel/").published is None
+    assert from_url("https://kabar.example/wp-content/uploads/2022/10/apel-gabungan-pemko.html") is None
+    assert from_url("https://kabar.example/2022/10/05/apel-gabungan-pemko/").date().isoformat() == "2022-10-05"
