@@ -7,7 +7,9 @@ the five seed articles), indexed twice: by warta (`indexer.index.update`, search
 `indexer.search`) and by Whoosh with its StandardAnalyzer (same fields, same title boost, Whoosh's
 BM25F, default AND query parsing). bench/relevance_queries.toml holds the judged queries; judgments come
 from the corpus's labels (see that file). Printed: nDCG@10 and recall@10 (relevant found in the top 10,
-over all relevant), overall and by kind of query.
+over all relevant), overall and by kind of query. warta's collapsed results count the way the search page
+shows them: each story's head, then its copies listed under it (a copy is a result the reader sees);
+"flat" is warta with collapsing off.
 """
 
 from __future__ import annotations
@@ -123,8 +125,14 @@ def main() -> int:
         warta = Searcher(tmp / "index")
         (tmp / "plain").mkdir()
         plain = plain_whoosh(articles, tmp / "plain")
-        systems = {"warta": lambda q: [h.article.url for h in warta.search(SearchRequest(q, per_page=K)).hits],
-                   "plain": plain}
+        def shown(q: str) -> list[str]:
+            """Collapsed results as the page shows them: each story's head, then its copies under it."""
+            hits = warta.search(SearchRequest(q, per_page=K)).hits
+            return [u for h in hits for u in (h.article.url, *(c.url for c in h.copies))][:K]
+
+        systems = {"warta": shown, "plain": plain,
+                   "flat": lambda q: [h.article.url
+                                      for h in warta.search(SearchRequest(q, per_page=K, collapse=False)).hits]}
         scores: dict[str, dict[str, list[tuple[float, float]]]] = {s: defaultdict(list) for s in systems}
         for query in queries:
             grades = judge(query, articles, corpus)
@@ -141,11 +149,15 @@ def main() -> int:
             if args.verbose:
                 print(f"{query['q']:<45} {len(grades):>3} judged  " + "   ".join(row))
     print(f"{len(articles)} articles, {len(scores['warta']['all'])} judged queries (nDCG@{K}, recall@{K})")
-    print(f"{'kind':<14} {'queries':>7}  {'warta nDCG':>10} {'plain nDCG':>10}  {'warta R':>8} {'plain R':>8}")
+    print("warta: collapsed, each story's copies counted after its head as the page shows them; flat: warta "
+          "with --no-collapse; plain: Whoosh's StandardAnalyzer")
+    print(f"{'kind':<14} {'queries':>7}  {'warta nDCG':>10} {'flat nDCG':>10} {'plain nDCG':>10}  {'warta R':>8} "
+          f"{'flat R':>8} {'plain R':>8}")
     for kind in sorted(scores["warta"], key=lambda k: (k != "all", k)):
-        w, p = scores["warta"][kind], scores["plain"][kind]
-        mean = [sum(x[i] for x in s) / len(s) for s in (w, p) for i in (0, 1)]
-        print(f"{kind:<14} {len(w):>7}  {mean[0]:>10.3f} {mean[2]:>10.3f}  {mean[1]:>8.3f} {mean[3]:>8.3f}")
+        w, f, p = scores["warta"][kind], scores["flat"][kind], scores["plain"][kind]
+        mean = [sum(x[i] for x in s) / len(s) for i in (0, 1) for s in (w, f, p)]
+        print(f"{kind:<14} {len(w):>7}  {mean[0]:>10.3f} {mean[1]:>10.3f} {mean[2]:>10.3f}  {mean[3]:>8.3f} "
+              f"{mean[4]:>8.3f} {mean[5]:>8.3f}")
     return 0
 
 
