@@ -39,7 +39,7 @@ class RobotsMiddleware(RobotsTxtMiddleware):
             if netloc not in self._parsers:
                 self._parsers[netloc] = Deferred()
             return None
-        return await super().process_request(request, spider)
+        return await super().process_request(request)
 
     def process_response(self, request: Request, response: Response, spider=None):
         netloc = request.meta.get("robots_netloc")

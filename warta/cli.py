@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from indexer.store import StoreBusy, StoreError
@@ -113,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--single-host", action="store_true", help="all sites on 127.0.0.1, one port each")
     p.add_argument("--seeds-out", type=Path, help="where to write the mirror's registry "
                                                   "(default: DATA/mirror-outlets.toml)")
+    p.add_argument("--hostile", action="store_true", help="serve the hostile outlets instead (mirror/hostile.py: "
+                                                          "one site per fault real outlets have, on 127.0.0.1)")
 
     p = command("crawl", "crawl outlets into the article store", _crawl)
     p.add_argument("--outlet", action="append", metavar="ID", help="outlet id (repeatable; default: all)")
@@ -329,6 +333,8 @@ def _mirror(args: argparse.Namespace) -> int:
     from mirror.build import MirrorConfig
     from mirror.server import Mirror, serve_forever
 
+    if args.hostile:
+        return _hostile_mirror(args)
     config = MirrorConfig(articles_per_site=args.articles, reserve_per_site=args.reserve, syndicated=0.25)
     try:
         mirror = Mirror(config, getattr(args, "seeds", None), port=args.port, single_host=args.single_host).start()
@@ -341,6 +347,25 @@ def _mirror(args: argparse.Namespace) -> int:
     print(f"registry for the mirror: {seeds}  (warta crawl --seeds {seeds})")
     print("serving; Ctrl-C to stop", flush=True)
     serve_forever(mirror, args.release_every)
+    return 0
+
+
+def _hostile_mirror(args: argparse.Namespace) -> int:
+    from mirror.hostile import SCENARIOS, HostileMirror
+
+    with HostileMirror() as mirror:
+        seeds = mirror.seeds(args.seeds_out or args.data / "hostile-outlets.toml")
+        for name, site in mirror.sites.items():
+            print(f"{name:<12} {site.url('/'):<28} {(SCENARIOS[name].__doc__ or '').split(chr(10))[0]}")
+        print(f"never to be reached: {mirror.victims.other_host.url('/')} and {mirror.victims.other_port.url('/')}")
+        print(f"registry for the hostile outlets: {seeds}  (warta crawl --seeds {seeds})")
+        print("serving; Ctrl-C to stop", flush=True)
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        stop.wait()
+        requests = len(mirror.victims.other_host.hits) + len(mirror.victims.other_port.hits)
+        print(f"requests that reached the servers nothing may reach: {requests}")
     return 0
 
 
@@ -364,7 +389,8 @@ def _crawl(args: argparse.Namespace) -> int:
     if missing:
         print(f"warta crawl: no run recorded for {', '.join(missing)}", file=sys.stderr)
     # "errors": the crawl finished, but extraction failed on some pages (see the run's error)
-    return 0 if runs and all(r.result in ("ok", "skipped") for r in runs) and not missing else 1
+    # "blocked": robots.txt forbids everything, the outlet's choice; not a failure of the job
+    return 0 if runs and all(r.result in ("ok", "skipped", "blocked") for r in runs) and not missing else 1
 
 
 def _crawl_progress():
@@ -453,9 +479,7 @@ def format_status(statuses) -> str:
 
 def _demo(args: argparse.Namespace) -> int:
     """Mirror (in this process), `warta schedule` and `warta serve` (child processes), until Ctrl-C or --for."""
-    import signal
     import subprocess
-    import threading
     import time
     from datetime import datetime
 

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
 from indexer.records import Article
-from indexer.store import Store
+from indexer.store import REJECT_RETRY, Store
 
 WIB = timezone(timedelta(hours=7))
 
@@ -32,6 +32,16 @@ def test_rejects_are_known_until_the_url_becomes_an_article(tmp_path):
         assert "https://x.id/tag-like-page/" in store.known_urls("x")
         store.save(article(url="https://x.id/tag-like-page/"))
         assert store.rejects("x") == {}
+
+
+def test_a_rejection_is_judged_again_once_it_is_old(tmp_path):
+    """A page the extractor of its day could not read (nested past a parser limit, an unknown theme) is not
+    rejected for good: after REJECT_RETRY a crawl fetches it again."""
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.reject("https://x.id/2025/08/01/halaman-lama-yang-ditolak/", "x", "too-short")
+        now = datetime.now(timezone.utc)
+        assert "https://x.id/2025/08/01/halaman-lama-yang-ditolak/" in store.known_urls("x", now=now)
+        assert store.known_urls("x", now=now + REJECT_RETRY + timedelta(minutes=1)) == set()
 
 
 def test_runs_are_recorded(tmp_path):

@@ -1,10 +1,15 @@
 """The warta command as a user runs it: a real subprocess."""
 
+import re
+import signal
 import socket
+import subprocess
+import sys
 from functools import partial
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.conftest import warta as run_warta
 
 warta = partial(run_warta, timeout=120)
@@ -159,3 +164,25 @@ def test_serve_with_a_bad_base_url_says_so(tmp_path):
     assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
     assert out.stderr.strip().startswith("warta serve: WARTA_BASE_URL 'javascript:alert(1)'")
     assert "\n" not in out.stderr.strip() and not (tmp_path / "data").exists()
+
+
+def test_the_hostile_mirror_serves_its_outlets_for_a_crawl_and_counts_what_reached_the_victims(tmp_path):
+    """`warta mirror --hostile`: the faults of mirror/hostile.py to try by hand; a robots.txt that forbids
+    all is the outlet's choice (`warta crawl` exits 0), a redirect elsewhere reaches nothing."""
+    seeds = tmp_path / "hostile.toml"
+    mirror = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(tmp_path), "mirror", "--hostile",
+                               "--seeds-out", str(seeds)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in mirror.stdout:
+            lines.append(line)
+            if line.startswith("serving"):
+                break
+        assert any(line.startswith("robotsdeny ") for line in lines) and seeds.exists()
+        done = warta("--seeds", str(seeds), "crawl", "--outlet", "robotsdeny", "--outlet", "offsite", data=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert re.search(r"robotsdeny\s+blocked", done.stdout) and re.search(r"offsite\s+ok", done.stdout)
+    finally:
+        mirror.send_signal(signal.SIGTERM)
+        out, _ = mirror.communicate(timeout=30)
+    assert "requests that reached the servers nothing may reach: 0" in out
