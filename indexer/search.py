@@ -29,6 +29,7 @@ from typing import ClassVar
 import numpy as np
 from whoosh.query import Every
 
+from indexer import timeline
 from indexer.analysis import STEMS, load_stems, terms
 from indexer.columns import column_values
 from indexer.docsets import docs
@@ -49,6 +50,7 @@ from indexer.schema import IndexedArticle, build_schema, fingerprint
 from indexer.snippets import Snippet, mark_all, snippet
 from indexer.stories import StoryMap
 from indexer.suggest import correct
+from indexer.timeline import Timeline
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 50
@@ -66,6 +68,8 @@ class SearchError(UserError):
         "page_range": "page must be 1 or more",
         "too_deep": "results beyond the first {max} are not served; narrow the search instead",
         "dates_reversed": "the 'from' date is after the 'to' date",
+        "timeline_too_long": "a timeline of {buckets} {interval} bars is more than {max}; choose a longer interval "
+                             "or a shorter period",
         **QueryError.messages,
     }
 
@@ -127,6 +131,15 @@ class Hit:
     snippet: Snippet
     score: float | None
     copies: tuple[Copy, ...] = ()  # with collapsed results: the story's other copies, oldest first
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One match of an export: the article (for collapsed results, its story's head), how many other copies
+    its story has, and its snippet as plain text."""
+    article: IndexedArticle
+    copies: int
+    snippet: str
 
 
 @dataclass(frozen=True)
@@ -361,21 +374,95 @@ class Searcher:
         started = time.perf_counter()
         request.check()
         with self._using() as catalog:
-            try:
-                parsed = EVERYTHING if request.matches_all else catalog.analysis.parser.parse(request.query)
-            except QueryError as exc:
-                raise SearchError(exc.code, **exc.params) from exc
+            parsed = self._parse(catalog, request)
             with catalog.lock:
                 return self._search(catalog, request, parsed, started)
 
-    def _search(self, catalog: Catalog, request: SearchRequest, parsed: ParsedQuery, started: float) -> SearchResult:
+    def timeline(self, request: SearchRequest, interval: str | None = None, by: str | None = None) -> Timeline:
+        """The request's matches over time (indexer/timeline.py); by (outlet, region, actor) adds series."""
+        request.check()
+        with self._using() as catalog:
+            parsed = self._parse(catalog, request)
+            with catalog.lock:
+                counted = self._counted(catalog, request, self._matches(catalog, request, parsed)[2])
+                groups = None
+                if by:
+                    groups = [(*catalog.labels[by][key], mask[counted]) for key, mask in catalog.masks[by].items()]
+                try:
+                    return timeline.build(catalog.times[counted], interval, request.date_from, request.date_to,
+                                          groups)
+                except timeline.TooManyBuckets as exc:
+                    raise SearchError("timeline_too_long", buckets=exc.buckets, interval=exc.interval,
+                                      max=timeline.MAX_BUCKETS) from None
+
+    def export(self, request: SearchRequest, chunk: int = 500) -> Iterator[ExportRow]:
+        """Every match, in the search's order, as rows: no page and no cap. Lazy: the order is worked out once
+        (an array of docnums), the rows are read a chunk at a time, and the index generation stays held
+        until the iteration ends or is closed (a client that goes away frees it)."""
+        request.check()
+        with self._using() as catalog:
+            parsed = self._parse(catalog, request)
+            with catalog.lock:
+                order, found = self._order(catalog, request, parsed)
+            terms = frozenset() if parsed is EVERYTHING else frozenset(t for _, t in positive_terms(parsed.query))
+            for at in range(0, len(order), chunk):
+                with catalog.lock:
+                    rows = [self._row(catalog, int(d), terms, found) for d in order[at:at + chunk]]
+                yield from rows
+
+    def _order(self, catalog: Catalog, request: SearchRequest, parsed: ParsedQuery
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        """All the docnums the search would list, in its order (one per story when collapsed), and the
+        matches a collapsed story's head is chosen among (None when not collapsed)."""
+        final = self._matches(catalog, request, parsed)[2]
+        if request.sort == "relevance" and parsed is not EVERYTHING:
+            keys = -bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,
+                         catalog.n_docs)[final]
+        else:
+            keys = _time_keys(catalog.times, final, request.sort != "oldest")
+        stories = catalog.stories if request.collapse else None
+        if stories is not None:
+            kept = stories.best(final, keys if request.sort == "relevance" else
+                                _time_keys(catalog.times, final, newest=False))
+            return final[kept][smallest(keys[kept], final[kept], len(kept))], final
+        return final[smallest(keys, final, len(final))], None
+
+    @staticmethod
+    def _row(catalog: Catalog, docnum: int, terms: frozenset[str], found: np.ndarray | None) -> ExportRow:
+        if found is not None:
+            docnum = _head(catalog, docnum, found)[0]
+        article = IndexedArticle.from_stored(catalog.searcher.stored_fields(docnum))
+        return ExportRow(article=article, copies=int(catalog.stories.size[docnum]) - 1,
+                         snippet=snippet(catalog.analysis.analyzer, article.body, terms).text(("", "")))
+
+    @staticmethod
+    def _parse(catalog: Catalog, request: SearchRequest) -> ParsedQuery:
+        try:
+            return EVERYTHING if request.matches_all else catalog.analysis.parser.parse(request.query)
+        except QueryError as exc:
+            raise SearchError(exc.code, **exc.params) from exc
+
+    def _matches(self, catalog: Catalog, request: SearchRequest, parsed: ParsedQuery
+                 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """(what the query matches, the filters' masks, what passes them), as sorted docnums."""
         if parsed is EVERYTHING:
             matched = np.flatnonzero(catalog.live)
         else:
             matched = docs(parsed.query, catalog.postings, catalog.searcher, catalog.live)
         filters = self._filters(request, catalog)
         allowed = _all(filters.values())
-        final = matched if allowed is None else matched[allowed[matched]]
+        return matched, filters, (matched if allowed is None else matched[allowed[matched]])
+
+    @staticmethod
+    def _counted(catalog: Catalog, request: SearchRequest, final: np.ndarray) -> np.ndarray:
+        """The documents `total` counts: with collapsing, one per story, its first published copy among the
+        matches (the date a timeline files the story under); else every match."""
+        if not request.collapse:
+            return final
+        return final[catalog.stories.best(final, _time_keys(catalog.times, final, newest=False))]
+
+    def _search(self, catalog: Catalog, request: SearchRequest, parsed: ParsedQuery, started: float) -> SearchResult:
+        matched, filters, final = self._matches(catalog, request, parsed)
         offset, limit = (request.page - 1) * request.per_page, request.page * request.per_page
         terms = frozenset(t for _, t in positive_terms(parsed.query))
         if request.sort == "relevance":
@@ -420,12 +507,9 @@ class Searcher:
         published copy among them, and carries the story's other copies."""
         copies: tuple[Copy, ...] = ()
         if found is not None:
-            members = catalog.stories.members(docnum)
-            if len(members) > 1:  # oldest first (undated last), then by docnum
-                members = members[smallest(_time_keys(catalog.times, members, newest=False), members, len(members))]
-                docnum = int(members[np.isin(members, found)][0])
-                copies = tuple(Copy.from_stored(catalog.searcher.stored_fields(int(d)))
-                               for d in members[members != docnum][:MAX_COPIES])
+            docnum, members = _head(catalog, docnum, found)
+            copies = tuple(Copy.from_stored(catalog.searcher.stored_fields(int(d)))
+                           for d in members[members != docnum][:MAX_COPIES])
         article = IndexedArticle.from_stored(catalog.searcher.stored_fields(docnum))
         analyzer = catalog.analysis.analyzer
         return Hit(article=article, title=mark_all(analyzer, article.title, terms),
@@ -482,6 +566,16 @@ def _times(reader, size: int) -> np.ndarray:
 def _all(masks) -> np.ndarray | None:
     masks = list(masks)
     return np.logical_and.reduce(masks) if masks else None
+
+
+def _head(catalog: Catalog, docnum: int, found: np.ndarray) -> tuple[int, np.ndarray]:
+    """The copy a collapsed story is shown by, its first published among the matches, and all its copies,
+    oldest first (undated last, then by docnum)."""
+    members = catalog.stories.members(docnum)
+    if len(members) < 2:
+        return docnum, members
+    members = members[smallest(_time_keys(catalog.times, members, newest=False), members, len(members))]
+    return int(members[np.isin(members, found)][0]), members
 
 
 def _time_keys(times: np.ndarray, docs: np.ndarray, newest: bool) -> np.ndarray:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from indexer.schema import IndexedArticle
 from indexer.search import Copy, Hit, SearchResult
+from indexer.timeline import Timeline
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -69,3 +70,14 @@ def result_json(result: SearchResult) -> dict:
 
 def article_json(article: IndexedArticle) -> dict:
     return {**_summary(article), "author": article.author, "text": article.body, "story": article.story}
+
+
+def timeline_json(timeline: Timeline) -> dict:
+    """The JSON shape of /api/timeline (fields are only ever added); series only for a `by` timeline."""
+    out = {"interval": timeline.interval, "total": timeline.total,
+           "buckets": [{"start": s.isoformat(), "end": timeline.end(i).isoformat(), "count": c}
+                       for i, (s, c) in enumerate(zip(timeline.starts, timeline.counts, strict=True))],
+           "undated": timeline.undated}
+    if timeline.series:
+        out["series"] = [{"key": s.key, "label": s.label, "counts": s.counts} for s in timeline.series]
+    return out

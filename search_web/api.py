@@ -7,17 +7,20 @@ the message names) instead of parsing the prose. The web page renders the same c
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.query import UserError
 from indexer.search import IndexMissingError, SearchError
-from indexer.serialize import article_json, result_json
+from indexer.serialize import article_json, result_json, timeline_json
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
+from search_web.export import FORMATS, lines
 from search_web.openapi import document
-from search_web.params import ParamError, search_request
+from search_web.params import ParamError, search_request, timeline_params
 from warta.status import status_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -72,6 +75,33 @@ def search():
     if not req.query:
         raise ParamError("query_required", name="q")
     return jsonify(result_json(searcher().search(req)))
+
+
+@bp.get("/timeline")
+def timeline():
+    req, interval, by = timeline_params(request.args)
+    return jsonify(timeline_json(searcher().timeline(req, interval, by)))
+
+
+@bp.get("/export")
+def export():
+    """Every match, streamed in the search's order (search_web/export.py); a client that goes away stops it."""
+    req, _, _ = timeline_params(request.args)
+    fmt = (request.args.get("format") or "csv").strip()
+    if fmt not in FORMATS:
+        raise ParamError("not_one_of", name="format", choices=", ".join(FORMATS), value=fmt[:40])
+    rows = searcher().export(req)
+    first = next(rows, None)  # errors (a bad query, no index) surface here, as a JSON error, not mid-stream
+
+    def body():
+        try:
+            yield from lines(itertools.chain([first] if first else [], rows), fmt)
+        finally:
+            rows.close()  # a client gone halfway: the index generation is let go at once
+
+    name = re.sub(r"[^a-z0-9]+", "-", (req.query or "semua").lower()).strip("-")[:60] or "warta"
+    return Response(body(), mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="warta-{name}.{fmt}"'})
 
 
 @bp.get("/articles/<article_id>")

@@ -22,6 +22,8 @@ BAHASA = {
     "too_deep": "Hasil setelah {max} yang pertama tidak ditampilkan. Persempit pencarian dengan kata atau "
                 "filter tambahan.",
     "dates_reversed": "Tanggal “Dari” jatuh sesudah tanggal “Sampai”.",
+    "timeline_too_long": "Grafik dengan {buckets} batang terlalu panjang (paling banyak {max}); pilih satuan "
+                         "waktu yang lebih panjang atau rentang tanggal yang lebih pendek.",
     # the URL's parameters (search_web/params.py)
     "query_required": "Kata pencarian wajib diisi: tuliskan kata yang dicari.",
     "date_format": "{label} harus tanggal berformat TTTT-BB-HH (misalnya 2025-08-25), bukan “{value}”.",

@@ -4,6 +4,10 @@ so the document cannot drift from what the endpoints return."""
 from __future__ import annotations
 
 from indexer.search import MAX_PER_PAGE, SORTS
+from indexer.timeline import INTERVALS
+from search_web.export import FIELDS
+from search_web.export import FORMATS as EXPORT_FORMATS
+from search_web.params import BY
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -131,6 +135,25 @@ STATUS = {
         }},
     },
 }
+TIMELINE = {
+    "type": "object", "required": ["interval", "total", "buckets", "undated"],
+    "properties": {
+        "interval": {"enum": list(INTERVALS)},
+        "total": {**_COUNT, "description": "what the search's total counts: the buckets plus undated"},
+        "buckets": {"type": "array", "description": "every bucket from the first to the last, empty ones too",
+                    "items": {"type": "object", "required": ["start", "end", "count"],
+                              "properties": {"start": {"type": "string", "format": "date"},
+                                             "end": {"type": "string", "format": "date",
+                                                     "description": "the bucket's last day: from=start&to=end "
+                                                                    "narrows the search to it"},
+                                             "count": _COUNT}}},
+        "undated": {**_COUNT, "description": "matches without a publication date"},
+        "series": {"type": "array", "description": "with by: the top 5 values and one 'lainnya' (the rest)",
+                   "items": {"type": "object", "required": ["key", "label", "counts"],
+                             "properties": {"key": _STR, "label": _STR,
+                                            "counts": {"type": "array", "items": _COUNT}}}},
+    },
+}
 ERROR = {
     "type": "object", "required": ["status", "error", "message", "code", "params"],
     "properties": {
@@ -161,6 +184,20 @@ def _responses(ok: dict, *errors: int) -> dict:
     return out
 
 
+_DATE = {"type": "string", "format": "date"}
+_FILTERS = [
+    _param("outlet", "only these outlets (ids; repeat or comma-separate)", _STR, many=True),
+    _param("region", "only articles about these regions (official names; a province includes its "
+           "kabupaten/kota; repeat or comma-separate)", _STR, many=True),
+    _param("actor", "only articles naming these government bodies ('Pemerintah Kota Binjai', "
+           "'DPRD Kota Medan'; repeat or comma-separate)", _STR, many=True),
+    _param("from", "published on or after (YYYY-MM-DD, a year from 1900 to 2200)", _DATE),
+    _param("to", "published on or before (YYYY-MM-DD, a year from 1900 to 2200)", _DATE),
+    _param("collapse", "one hit per story, its copies in other outlets listed under it (default); "
+           "false shows every copy", {"type": "boolean", "default": True}),
+]
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -173,22 +210,44 @@ def document() -> dict:
                     _param("q", 'words, "phrases", -exclusions, OR, title:word (at most 300 characters); '
                            "required and not blank: without it the answer is 400",
                            {"type": "string", "minLength": 1, "pattern": r"\S"}, required=True),
-                    _param("outlet", "only these outlets (ids; repeat or comma-separate)", _STR, many=True),
-                    _param("region", "only articles about these regions (official names; a province includes its "
-                           "kabupaten/kota; repeat or comma-separate)", _STR, many=True),
-                    _param("actor", "only articles naming these government bodies ('Pemerintah Kota Binjai', "
-                           "'DPRD Kota Medan'; repeat or comma-separate)", _STR, many=True),
-                    _param("from", "published on or after (YYYY-MM-DD, a year from 1900 to 2200)",
-                           {"type": "string", "format": "date"}),
-                    _param("to", "published on or before (YYYY-MM-DD, a year from 1900 to 2200)",
-                           {"type": "string", "format": "date"}),
+                    *_FILTERS,
                     _param("sort", "order of hits", {"enum": list(SORTS), "default": "relevance"}),
                     _param("page", "page number; page * per_page at most 1000", {"type": "integer", "minimum": 1}),
                     _param("per_page", "hits per page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
-                    _param("collapse", "one hit per story, its copies in other outlets listed under it (default); "
-                           "false shows every copy", {"type": "boolean", "default": True}),
                 ],
                 "responses": _responses({"$ref": "#/components/schemas/SearchResult"}, 400, 503),
+            }},
+            "/api/timeline": {"get": {
+                "summary": "How many matches were published per day, week or month",
+                "description": "Counts are stories when collapse is on, copies when off, exactly as the search's "
+                               "total counts them (each story on the day its first copy among the matches was "
+                               "published). Buckets are UTC days, as from and to are.",
+                "parameters": [
+                    _param("q", "as in /api/search; blank: every article (with the filters)", _STR),
+                    *_FILTERS,
+                    _param("interval", "bucket size; default: from the span, so the chart has 8 to 60 bars",
+                           {"enum": list(INTERVALS)}),
+                    _param("by", "series of the top 5 values of this facet, and one 'lainnya'", {"enum": list(BY)}),
+                ],
+                "responses": _responses({"$ref": "#/components/schemas/Timeline"}, 400, 503),
+            }},
+            "/api/export": {"get": {
+                "summary": "Every match, streamed in the search's order: CSV or JSON Lines",
+                "description": "No page and no cap. Columns (CSV) or fields (JSON Lines): " + ", ".join(FIELDS)
+                               + ". CSV is UTF-8 with a byte-order mark; a cell starting with =, +, - or @ is "
+                                 "prefixed with an apostrophe (no spreadsheet formula).",
+                "parameters": [
+                    _param("q", "as in /api/search; blank: every article (with the filters)", _STR),
+                    *_FILTERS,
+                    _param("sort", "order of rows", {"enum": list(SORTS), "default": "relevance"}),
+                    _param("format", "csv (default) or jsonl", {"enum": list(EXPORT_FORMATS), "default": "csv"}),
+                ],
+                "responses": {
+                    "200": {"description": "OK", "content": {
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/x-ndjson": {"schema": {"type": "string"}}}},
+                    **{k: v for k, v in _responses({}, 400, 503).items() if k != "200"},
+                },
             }},
             "/api/articles/{id}": {"get": {
                 "summary": "warta's clean copy of one article",
@@ -210,5 +269,5 @@ def document() -> dict:
             }},
         },
         "components": {"schemas": {"SearchResult": SEARCH, "Hit": HIT, "Article": ARTICLE, "Outlets": OUTLETS,
-                                   "Status": STATUS, "Error": ERROR}},
+                                   "Status": STATUS, "Timeline": TIMELINE, "Error": ERROR}},
     }

@@ -23,10 +23,11 @@ from markupsafe import Markup
 from indexer.search import IndexMissingError, Searcher, SearchError, SearchRequest, SearchResult
 from indexer.serialize import local_time
 from indexer.store import StoreBusy
+from search_web import chart
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.dates import tanggal, tanggal_jam
 from search_web.messages import bahasa
-from search_web.params import ParamError, search_request, to_args
+from search_web.params import ParamError, search_request, timeline_params, to_args
 
 bp = Blueprint("pages", __name__)
 FEED_SIZE = 20
@@ -110,11 +111,17 @@ def search():
         return _home(req)
     try:
         result = searcher().search(req)
+        _, interval, by = timeline_params(request.args)
+        timeline = searcher().timeline(req, interval, by) if result.total else None
+    except ParamError as exc:
+        return error_page(400, bahasa(exc), req=req)
     except SearchError as exc:
         return error_page(400, bahasa(exc), req=req)
     except IndexMissingError:
         return _no_index(req)
-    return _render(req, result=result, examples=examples() if not result.hits else [])
+    return _render(req, result=result, examples=examples() if not result.hits else [], timeline=timeline,
+                   bars=chart.bars(timeline) if timeline else [], by=by, interval=interval,
+                   chart_size=(chart.WIDTH, chart.HEIGHT))
 
 
 def _home(req: SearchRequest):

@@ -7,13 +7,15 @@ per_page), so a search URL can move between them by changing only the path.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import ClassVar
 
 from werkzeug.datastructures import MultiDict
 
 from indexer.query import UserError
-from indexer.search import MAX_PER_PAGE, SORTS, SearchRequest
+from indexer.search import FACETS, MAX_PER_PAGE, SORTS, SearchRequest
+from indexer.timeline import INTERVALS
 
 DEFAULT_PER_PAGE = 10
 YEARS = (1900, 2200)  # dates a search may name; the index's date arithmetic is safe well inside these
@@ -89,6 +91,25 @@ def search_request(args: MultiDict) -> SearchRequest:
         per_page=_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
         collapse=_bool(args, "collapse", True),
     )
+
+
+BY = tuple(f for f in FACETS if f != "year")  # what a timeline's series can be drawn by
+
+
+def timeline_params(args: MultiDict) -> tuple[SearchRequest, str | None, str | None]:
+    """(request, interval, by) of a timeline or export: every search parameter, a blank q meaning every
+    article (a region's coverage needs no words), plus interval and by."""
+    req = search_request(args)
+    interval = _choice(args, "interval", INTERVALS)
+    by = _choice(args, "by", BY)
+    return replace(req, match_all=True), interval, by
+
+
+def _choice(args: MultiDict, name: str, choices: tuple[str, ...]) -> str | None:
+    raw = (args.get(name) or "").strip()
+    if raw and raw not in choices:
+        raise ParamError("not_one_of", name=name, choices=", ".join(choices), value=raw[:40])
+    return raw or None
 
 
 def _bool(args: MultiDict, name: str, default: bool) -> bool:

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from indexer.store import StoreBusy, StoreError
@@ -152,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result as JSON (the web API's shape)")
     p.add_argument("--no-collapse", dest="collapse", action="store_false",
                    help="show every outlet's copy of a story, not one hit per story")
+    p.add_argument("--timeline", action="store_true",
+                   help="how many matches were published per day, week or month, instead of the hits")
+    p.add_argument("--interval", choices=("day", "week", "month"),
+                   help="the timeline's buckets (default: from the span, 8 to 60 bars)")
+    p.add_argument("--by", choices=("outlet", "region", "actor"), help="the timeline's top 5 values of this, apart")
+    p.add_argument("--all", action="store_true", help="every match, not a page (with --format)")
+    p.add_argument("--format", choices=("csv", "jsonl"),
+                   help="with --all: every match as CSV (UTF-8 with BOM, for a spreadsheet) or JSON Lines")
 
     p = command("serve", "serve search in the browser and as JSON (read-only)", _serve)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -209,7 +218,7 @@ def _search(args: argparse.Namespace) -> int:
 
     from indexer.index import IndexMissingError
     from indexer.search import Searcher, SearchRequest
-    from indexer.serialize import result_json
+    from indexer.serialize import result_json, timeline_json
     from search_web.params import parse_date
 
     try:
@@ -218,18 +227,64 @@ def _search(args: argparse.Namespace) -> int:
             actors=tuple(args.actor or ()),
             date_from=parse_date(args.date_from or "", "--from"), date_to=parse_date(args.date_to or "", "--to"),
             sort=args.sort, page=args.page, per_page=args.per_page, collapse=args.collapse)
-        result = Searcher(index_path(args.data)).search(request)
+        if args.all or args.format:
+            return _export(Searcher(index_path(args.data)), replace(request, match_all=True), args.format or "csv")
+        if args.timeline:
+            found = Searcher(index_path(args.data)).timeline(replace(request, match_all=True), args.interval, args.by)
+        else:
+            result = Searcher(index_path(args.data)).search(request)
     except ValueError as exc:  # SearchError and bad dates
         print(f"warta search: {exc}", file=sys.stderr)
         return 2
     except IndexMissingError as exc:
         print(f"warta search: {exc}", file=sys.stderr)
         return 1
+    if args.timeline:
+        print(json.dumps(timeline_json(found), ensure_ascii=False, indent=2) if args.json
+              else format_timeline(found, args.query, request.collapse))
+        return 0
     if args.json:
         print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
         return 0
     print(format_result(result))
     return 0
+
+
+def _export(searcher, request, fmt: str) -> int:
+    """Every match to stdout, as /api/export writes it (search_web/export.py)."""
+    import itertools
+
+    from search_web.export import lines
+
+    rows = searcher.export(request)
+    first = next(rows, None)  # a query that cannot run fails here, before anything is written
+    out = sys.stdout
+    out.reconfigure(encoding="utf-8", newline="")  # the CSV's own line ends, whatever the platform
+    try:
+        for line in lines(itertools.chain([first] if first else [], rows), fmt):
+            out.write(line)
+        out.flush()
+    except BrokenPipeError:  # `| head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def format_timeline(timeline, query: str, collapse: bool, width: int = 40) -> str:
+    """A timeline as bars in the terminal: one line per bucket, the series (with --by) as a table below."""
+    label = {"day": lambda d: d.isoformat(), "week": lambda d: f"{d.isoformat()} w{d.isocalendar().week:02d}",
+             "month": lambda d: d.strftime("%Y-%m")}[timeline.interval]
+    unit = "stories" if collapse else "articles"
+    lines = [f"{query or 'all articles'!r}: {timeline.total} {unit} by {timeline.interval}"
+             + (f" ({timeline.undated} undated)" if timeline.undated else "")]
+    top = max(timeline.counts, default=0) or 1
+    for start, n in zip(timeline.starts, timeline.counts, strict=True):
+        lines.append(f"{label(start):<15} {'█' * round(width * n / top) if n else '·':<{width}} {n}")
+    if timeline.series:
+        lines.append("")
+        lines.append(f"{'':<15} " + " ".join(f"{s.label[:12]:>12}" for s in timeline.series))
+        for i, start in enumerate(timeline.starts):
+            lines.append(f"{label(start):<15} " + " ".join(f"{s.counts[i]:>12}" for s in timeline.series))
+    return "\n".join(lines)
 
 
 def format_result(result) -> str:

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from indexer.records import Article
 from indexer.store import REJECT_RETRY, Store
@@ -39,7 +39,7 @@ def test_a_rejection_is_judged_again_once_it_is_old(tmp_path):
     rejected for good: after REJECT_RETRY a crawl fetches it again."""
     with Store(tmp_path / "s.sqlite3") as store:
         store.reject("https://x.id/2025/08/01/halaman-lama-yang-ditolak/", "x", "too-short")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         assert "https://x.id/2025/08/01/halaman-lama-yang-ditolak/" in store.known_urls("x", now=now)
         assert store.known_urls("x", now=now + REJECT_RETRY + timedelta(minutes=1)) == set()
 

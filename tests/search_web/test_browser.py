@@ -120,3 +120,31 @@ def test_the_home_page_shows_the_newest_stories_outlets_and_examples(page: Page)
     page.wait_for_load_state()
     assert "outlet=" in page.url
     assert set(page.locator(".newest .hit .outlet").all_inner_texts()) == {name}
+
+
+def test_the_timeline_shows_bars_that_narrow_the_search_and_the_export_downloads_every_match(page: Page):
+    import csv
+    import io
+
+    search_for(page, "pemerintah")
+    total = int(re.match(r"[\d.]+", page.locator("#summary").inner_text()).group().replace(".", ""))
+    bars = page.locator("#timeline svg a.bar")
+    assert bars.count() >= 2
+    counts = [int(c) for c in bars.evaluate_all("els => els.map(e => e.dataset.count)")]
+    assert sum(counts) <= total and max(counts) > 0
+    table = page.locator("#timeline .timeline-table tbody tr")
+    assert table.count() == bars.count()  # the numbers, readable without the picture
+    target = next(i for i, c in enumerate(counts) if c)
+    bars.nth(target).click()
+    page.wait_for_load_state()
+    assert "from=" in page.url and "to=" in page.url
+    narrowed = int(re.match(r"[\d.]+", page.locator("#summary").inner_text()).group().replace(".", ""))
+    assert narrowed == counts[target]
+
+    search_for(page, "pemerintah")
+    with page.expect_download() as download:
+        page.locator("a.export").click()
+    path = download.value.path()
+    text = open(path, encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == total and rows[0]["title"]
