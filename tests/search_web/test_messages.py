@@ -17,8 +17,8 @@ from search_web.params import ParamError
 from tests.conftest import fetch
 
 # values every code's template might name
-SAMPLE = {"name": "page", "value": "abc", "low": 1, "high": 10, "max": 50, "length": 301, "buckets": 1826, "interval": "day",
-          "choices": "relevance, newest, oldest"}
+SAMPLE = {"name": "page", "value": "abc", "low": 1, "high": 10, "max": 50, "length": 301, "buckets": 1826,
+          "interval": "day", "choices": "relevance, newest, oldest"}
 ENGLISH = re.compile(r"\b(must|should|between|only|query|words?|is|not|after|the|results?)\b")
 
 
