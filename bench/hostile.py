@@ -24,24 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crawl import tree_rss_kb  # noqa: E402
 from indexer.store import Store  # noqa: E402
-from mirror.hostile import HostileMirror, HostileSite, Reply, article, listing, slug  # noqa: E402
+from mirror.hostile import SLOW, HostileMirror, HostileSite, slow  # noqa: E402
 
 CRAWL = ("import sys; from crawler.run import crawl; from warta.registry import load_registry; "
          "crawl(load_registry(sys.argv[1]), sys.argv[2], DOWNLOAD_TIMEOUT=float(sys.argv[3]))")
-SLOW = [slug(f"berita-lambat-pemko-binjai-{n}") for n in range(1, 13)]
-
-
-def slow_outlet(path: str, query: str):
-    if path == "/":
-        return 200, "text/html", listing([*SLOW, slug("berita-cepat-pemko-binjai")])
-    if path == slug("berita-cepat-pemko-binjai"):
-        return 200, "text/html", article("Berita Cepat Pemko Binjai")
-    if path in SLOW:
-        page = article(f"Berita Lambat {path}")
-        return Reply(body=page, trickle=25 / (len(page) / 64))
-    return None
-
-
 def hostile(tmp: Path, timeout: float) -> None:
     with HostileMirror() as mirror:
         seeds = mirror.seeds(tmp / "hostile.toml")
@@ -70,7 +56,7 @@ def hostile(tmp: Path, timeout: float) -> None:
 
 
 def stop_time(tmp: Path) -> None:
-    with HostileSite(slow_outlet) as site:
+    with HostileSite(slow(25)) as site:
         seeds = site.seeds(tmp / "slow.toml", concurrency=2, delay=0.05)
         (tmp / "stop").mkdir(exist_ok=True)
         proc = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(tmp / "stop"), "crawl", "--seeds",

@@ -404,6 +404,24 @@ def deep(v: Victims) -> Route:
     return _site({slug("pemko-binjai-luncurkan-aplikasi-layanan-warga"): page})
 
 
+SLOW = [slug(f"berita-lambat-pemko-binjai-{n}") for n in range(1, 13)]
+
+
+def slow(seconds: float = 20.0) -> Route:
+    """One quick article, then a dozen that each trickle for `seconds` (inside a 30 s timeout): a crawl to stop
+    with requests in flight. The quick one is listed last, so it is fetched first (Scrapy's queue is LIFO)."""
+    def route(path: str, query: str) -> Answer | None:
+        if path == "/":
+            return 200, "text/html", listing([*SLOW, slug("berita-cepat-pemko-binjai")])
+        if path == slug("berita-cepat-pemko-binjai"):
+            return 200, "text/html", article("Berita Cepat Pemko Binjai")
+        if path in SLOW:
+            page = article(f"Berita Lambat {path}")
+            return Reply(body=page, trickle=seconds / (len(page) / 64))
+        return None
+    return route
+
+
 # name -> (what it does, route builder); twins also needs its own port (for the https twin's URL).
 SCENARIOS: dict[str, Callable[..., Route]] = {
     "offsite": offsite, "robots5xx": robots_5xx, "robotsdeny": robots_deny, "retryafter": retry_after,

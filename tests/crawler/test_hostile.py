@@ -20,11 +20,10 @@ from mirror.hostile import (
     MISLABELLED_CP1252,
     MISLABELLED_UTF8,
     PARAGRAPHS,
+    SLOW,
     HostileMirror,
     HostileSite,
-    Reply,
-    article,
-    listing,
+    slow,
     slug,
 )
 from tests.conftest import ROOT, children, wait_gone, warta
@@ -224,25 +223,10 @@ def test_search_finds_no_error_or_challenge_page(crawled):
 
 # -- a crawl stopped with requests in flight --------------------------------------------------------------
 
-SLOW = [slug(f"berita-lambat-pemko-binjai-{n}") for n in range(1, 13)]
-
-
-def slow_outlet(path: str, query: str):
-    """One quick article, then a dozen that trickle for twenty seconds each (inside the 30 s timeout)."""
-    if path == "/":
-        return 200, "text/html", listing([*SLOW, slug("berita-cepat-pemko-binjai")])  # the last is fetched first
-    if path == slug("berita-cepat-pemko-binjai"):
-        return 200, "text/html", article("Berita Cepat Pemko Binjai")
-    if path in SLOW:
-        page = article(f"Berita Lambat {path}")
-        return Reply(body=page, trickle=20 / (len(page) / 64))
-    return None
-
-
 @pytest.fixture
 def slow_crawl(tmp_path):
     """`warta crawl` of slow_outlet, once a slow article is in flight and the extraction workers run."""
-    with HostileSite(slow_outlet) as site:
+    with HostileSite(slow(20)) as site:
         seeds = site.seeds(tmp_path / "slow.toml", concurrency=2, delay=0.05)  # (a delay: see mirror FIELDS)
         proc = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(tmp_path), "crawl", "--seeds",
                                  str(seeds)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
