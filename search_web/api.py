@@ -11,16 +11,17 @@ import itertools
 import logging
 import re
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from indexer.query import UserError
 from indexer.search import IndexMissingError, SearchError
 from indexer.serialize import article_json, result_json, timeline_json
+from search_web import profiles
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.export import FORMATS, lines
 from search_web.openapi import document
-from search_web.params import ParamError, search_request, timeline_params
+from search_web.params import ParamError, search_request, timeline_params, to_args
 from warta.status import status_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -102,6 +103,16 @@ def export():
     name = re.sub(r"[^a-z0-9]+", "-", (req.query or "semua").lower()).strip("-")[:60] or "warta"
     return Response(body(), mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="warta-{name}.{fmt}"'})
+
+
+@bp.get("/<any(wilayah, lembaga):kind>/<slug>")
+def profile(kind: str, slug: str):
+    value = profiles.find(searcher(), kind, slug)
+    if value is None:
+        return error(404, f"no {'region' if kind == 'wilayah' else 'government body'} {slug[:60]!r} in the index",
+                     "profile_not_found")
+    found = profiles.profile(searcher(), kind, value)
+    return jsonify(profiles.profile_json(found, url_for("pages.search", **to_args(found.request))))
 
 
 @bp.get("/articles/<article_id>")

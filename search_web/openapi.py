@@ -154,6 +154,24 @@ TIMELINE = {
                                             "counts": {"type": "array", "items": _COUNT}}}},
     },
 }
+_FACET_COUNTS = {"type": "array", "items": {"type": "object", "required": ["value", "label", "count"],
+                                            "properties": {"value": _STR, "label": _STR, "count": _COUNT}}}
+PROFILE = {
+    "type": "object", "required": ["kind", "value", "slug", "total", "search", "timeline", "newest", "outlets",
+                                   "related"],
+    "properties": {
+        "kind": {"enum": ["wilayah", "lembaga"]}, "value": {**_STR, "description": "the region or body, as named"},
+        "slug": _STR, "total": {**_COUNT, "description": "stories about it, all time"},
+        "search": {**_STR, "description": "the search page of every article about it"},
+        "timeline": {"$ref": "#/components/schemas/Timeline", "description": "by month, the last 12 months"},
+        "newest": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "outlets": {**_FACET_COUNTS, "description": "the outlets that cover it most"},
+        "related": {"type": "array", "description": "for a region the bodies, for a body the regions, most often "
+                                                   "named with it",
+                    "items": {"type": "object", "required": ["value", "label", "count", "profile"],
+                              "properties": {"value": _STR, "label": _STR, "count": _COUNT, "profile": _STR}}},
+    },
+}
 ERROR = {
     "type": "object", "required": ["status", "error", "message", "code", "params"],
     "properties": {
@@ -249,6 +267,19 @@ def document() -> dict:
                     **{k: v for k, v in _responses({}, 400, 503).items() if k != "200"},
                 },
             }},
+            "/api/wilayah/{slug}": {"get": {
+                "summary": "A kabupaten/kota or province: its last 12 months, newest stories, outlets and bodies",
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": _STR,
+                                "description": "the region's name in lowercase words joined by hyphens: kota-binjai"}],
+                "responses": _responses({"$ref": "#/components/schemas/Profile"}, 404, 503),
+            }},
+            "/api/lembaga/{slug}": {"get": {
+                "summary": "A government body: its last 12 months, newest stories, outlets and regions",
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": _STR,
+                                "description": "the body's name in lowercase words joined by hyphens: "
+                                               "dprd-kota-medan"}],
+                "responses": _responses({"$ref": "#/components/schemas/Profile"}, 404, 503),
+            }},
             "/api/articles/{id}": {"get": {
                 "summary": "warta's clean copy of one article",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
@@ -269,5 +300,6 @@ def document() -> dict:
             }},
         },
         "components": {"schemas": {"SearchResult": SEARCH, "Hit": HIT, "Article": ARTICLE, "Outlets": OUTLETS,
-                                   "Status": STATUS, "Timeline": TIMELINE, "Error": ERROR}},
+                                   "Status": STATUS, "Timeline": TIMELINE,
+                                   "Profile": PROFILE, "Error": ERROR}},
     }

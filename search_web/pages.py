@@ -23,7 +23,7 @@ from markupsafe import Markup
 from indexer.search import IndexMissingError, Searcher, SearchError, SearchRequest, SearchResult
 from indexer.serialize import local_time
 from indexer.store import StoreBusy
-from search_web import chart
+from search_web import chart, profiles
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.dates import tanggal, tanggal_jam
 from search_web.messages import bahasa
@@ -94,6 +94,11 @@ def search_url(req: SearchRequest, endpoint: str = "pages.search", **changes) ->
 def toggled(values: tuple[str, ...], value: str) -> list[str]:
     """The filter values with value switched on or off (for facet links)."""
     return [v for v in values if v.lower() != value.lower()] if _has(values, value) else [*values, value]
+
+
+@bp.app_template_global("slugify")
+def _slugify(value: str) -> str:
+    return profiles.slugify(value)
 
 
 @bp.app_template_global("has")
@@ -223,6 +228,22 @@ def article(article_id: str):
         return error_page(404, "Artikel tidak ditemukan. Mungkin sudah dihapus dari indeks.")
     paragraphs = [p for p in found.body.split("\n\n") if p.strip()]
     return render_template("article.html", article=found, paragraphs=paragraphs, back=request.args.get("q", ""))
+
+
+@bp.get("/<any(wilayah, lembaga):kind>/<slug>")
+def profile(kind: str, slug: str):
+    """A kabupaten/kota's or a government body's page (search_web/profiles.py)."""
+    try:
+        value = profiles.find(searcher(), kind, slug)
+        if value is None:
+            what = "Wilayah" if kind == "wilayah" else "Lembaga"
+            return error_page(404, f"{what} “{slug[:60]}” tidak ada dalam indeks. Periksa ejaannya, atau cari "
+                                   "namanya di kotak pencarian.")
+        found = profiles.profile(searcher(), kind, value)
+    except IndexMissingError:
+        return _no_index(None)
+    return render_template("profile.html", p=found, bars=chart.bars(found.timeline), interval="month", by=None,
+                           chart_size=(chart.WIDTH, chart.HEIGHT))
 
 
 @bp.get("/status")

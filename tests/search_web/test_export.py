@@ -88,3 +88,12 @@ def test_the_command_line_exports_the_same_rows(web, search_data):
     assert list(csv.reader(io.StringIO(done.stdout[1:]))) == list(csv.reader(io.StringIO(body[1:])))
     bad = warta("search", '"', "--all", data=search_data.data, timeout=60)
     assert bad.returncode == 2 and bad.stdout == ""
+
+
+def test_an_export_snippet_is_a_window_at_the_first_query_word_or_the_lead():
+    from indexer.search import lead_snippet
+    body = "Pemerintah Kota Binjai menggelar apel pagi ini. " * 5 + "Warga mengeluhkan pelayanan puskesmas. " * 5
+    window = lead_snippet(body, ("pelayanan",))
+    assert window.startswith("… ") and "pelayanan" in window.split()[:6] and len(window.split()) <= 34
+    assert lead_snippet(body, ("banjir",)).startswith("Pemerintah Kota Binjai menggelar")
+    assert lead_snippet("Singkat saja.", ()) == "Singkat saja."
