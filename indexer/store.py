@@ -124,6 +124,40 @@ WHEN OLD.url IS NOT NEW.url OR OLD.content_hash IS NOT NEW.content_hash
 BEGIN INSERT INTO changes (url) VALUES (OLD.url), (NEW.url); END;
 CREATE TRIGGER IF NOT EXISTS articles_removed AFTER DELETE ON articles
 BEGIN INSERT INTO changes (url) VALUES (OLD.url); END;
+-- Saved searches that alert ("pantauan", warta/watches.py): the search, and where to deliver what is new.
+CREATE TABLE IF NOT EXISTS watches (
+    name    TEXT PRIMARY KEY,
+    query   TEXT NOT NULL,
+    outlets TEXT NOT NULL DEFAULT '[]',
+    regions TEXT NOT NULL DEFAULT '[]',
+    actors  TEXT NOT NULL DEFAULT '[]',
+    webhook TEXT NOT NULL DEFAULT '',
+    email   TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+-- Every story a watch has matched, once (a story's later copies and edits keep its id): when it was found,
+-- and whether it was already there when the watch was made (then it is never delivered).
+CREATE TABLE IF NOT EXISTS watch_stories (
+    watch     TEXT NOT NULL,
+    story     TEXT NOT NULL,
+    url       TEXT NOT NULL,
+    title     TEXT NOT NULL,
+    outlet    TEXT NOT NULL,
+    published TEXT,
+    found     TEXT NOT NULL,
+    baseline  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (watch, story)
+);
+-- A story's delivery on a channel (webhook, email): `delivered` once it succeeded, never again after.
+CREATE TABLE IF NOT EXISTS watch_deliveries (
+    watch      TEXT NOT NULL,
+    story      TEXT NOT NULL,
+    channel    TEXT NOT NULL,
+    delivered  TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (watch, story, channel)
+);
 -- Which store this is: a change log position means nothing in another store's log.
 CREATE TABLE IF NOT EXISTS identity (id TEXT NOT NULL);
 INSERT INTO identity (id) SELECT lower(hex(randomblob(16))) WHERE NOT EXISTS (SELECT 1 FROM identity);
@@ -190,6 +224,10 @@ class Store:
             for name, declaration in ADDED_COLUMNS:
                 if name not in have:
                     self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {declaration}")
+
+    @property
+    def watches(self) -> WatchStore:
+        return WatchStore(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -437,6 +475,80 @@ class Store:
         """Per outlet: articles stored and newest publication date."""
         rows = self.db.execute("SELECT outlet, COUNT(*) n, MAX(published) newest FROM articles GROUP BY outlet")
         return {r["outlet"]: {"articles": r["n"], "newest": _dt(r["newest"])} for r in rows}
+
+
+class WatchExists(ValueError):  # noqa: N818
+    """A watch of that name is there already."""
+
+
+class WatchStore:
+    """The store's watch tables (see SCHEMA). Plain dicts in and out: warta/watches.py gives them meaning."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def add(self, watch: dict) -> None:
+        try:
+            with self.db:
+                self.db.execute("INSERT INTO watches (name, query, outlets, regions, actors, webhook, email, created) "
+                                "VALUES (?,?,?,?,?,?,?,?)",
+                                (watch["name"], watch["query"], json.dumps(watch["outlets"]),
+                                 json.dumps(watch["regions"]), json.dumps(watch["actors"]), watch["webhook"],
+                                 watch["email"], _now()))
+        except sqlite3.IntegrityError:
+            raise WatchExists(watch["name"]) from None
+
+    def all(self) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM watches ORDER BY name")
+        return [{**dict(r), **{k: json.loads(r[k]) for k in ("outlets", "regions", "actors")}} for r in rows]
+
+    def remove(self, name: str) -> bool:
+        with self.db:
+            gone = self.db.execute("DELETE FROM watches WHERE name = ?", (name,)).rowcount
+            self.db.execute("DELETE FROM watch_stories WHERE watch = ?", (name,))
+            self.db.execute("DELETE FROM watch_deliveries WHERE watch = ?", (name,))
+        return bool(gone)
+
+    def story_ids(self, name: str) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT story FROM watch_stories WHERE watch = ?", (name,))}
+
+    def add_stories(self, name: str, stories: list[dict], baseline: bool) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO watch_stories (watch, story, url, title, outlet, published, found, baseline) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [(name, s["story"], s["url"], s["title"], s["outlet"], s["published"], _now(), int(baseline))
+                 for s in stories])
+
+    def stories(self, name: str, limit: int = 50) -> list[dict]:
+        """The stories found since the watch was made, newest found first."""
+        rows = self.db.execute("SELECT * FROM watch_stories WHERE watch = ? AND baseline = 0 "
+                               "ORDER BY found DESC, published DESC LIMIT ?", (name, limit))
+        return [dict(r) for r in rows]
+
+    def pending(self, name: str, channel: str) -> list[dict]:
+        """Stories found since the watch was made that the channel has not delivered yet, oldest first."""
+        rows = self.db.execute(
+            "SELECT s.* FROM watch_stories s LEFT JOIN watch_deliveries d ON d.watch = s.watch AND "
+            "d.story = s.story AND d.channel = ? WHERE s.watch = ? AND s.baseline = 0 AND d.delivered IS NULL "
+            "ORDER BY s.found, s.published", (channel, name))
+        return [dict(r) for r in rows]
+
+    def record(self, name: str, stories: list[str], channel: str, error: str = "") -> None:
+        """A delivery attempt of these stories on a channel: delivered now, or failed with error."""
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO watch_deliveries (watch, story, channel, delivered, attempts, last_error) "
+                "VALUES (?,?,?,?,1,?) ON CONFLICT (watch, story, channel) DO UPDATE SET "
+                "delivered = excluded.delivered, attempts = attempts + 1, last_error = excluded.last_error",
+                [(name, story, channel, None if error else _now(), error) for story in stories])
+
+    def failures(self) -> list[dict]:
+        """Per watch and channel, the deliveries still failing: how many stories wait, the last error."""
+        rows = self.db.execute(
+            "SELECT watch, channel, COUNT(*) AS waiting, MAX(attempts) AS attempts, last_error FROM "
+            "watch_deliveries WHERE delivered IS NULL AND last_error != '' GROUP BY watch, channel")
+        return [dict(r) for r in rows]
 
 
 def _article(row: sqlite3.Row) -> Article:

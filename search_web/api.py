@@ -11,7 +11,7 @@ import itertools
 import logging
 import re
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from indexer.query import UserError
@@ -22,7 +22,7 @@ from search_web.common import StoreUnreadableError, outlets, searcher, statuses
 from search_web.export import FORMATS, lines
 from search_web.openapi import document
 from search_web.params import ParamError, search_request, timeline_params, to_args
-from warta.status import status_json
+from warta.status import failing_watches, status_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)
@@ -137,7 +137,8 @@ def outlet_list():
 @bp.get("/status")
 def status():
     found = statuses()
-    return jsonify({"outlets": [status_json(s) for s in found or []], "crawled": found is not None})
+    return jsonify({"outlets": [status_json(s) for s in found or []], "crawled": found is not None,
+                    "failing_watches": failing_watches(current_app.config["WARTA_DATA"])})
 
 
 @bp.get("/openapi.json")

@@ -31,3 +31,26 @@ def statuses() -> list[OutletStatus] | None:
             raise
         current_app.logger.error("the store cannot be read: %s", exc)
         raise StoreUnreadableError(f"the article store cannot be read ({exc}); see the server's log") from None
+
+
+def watch_rows(name: str | None = None, stories: int = 20) -> list[dict]:
+    """The watches (or the one named) from the store, read-only, each with the stories it found since it was
+    made (newest first) and its failing deliveries; [] before the first crawl or watch."""
+    import sqlite3
+
+    from indexer.store import Store
+    from warta.paths import store_path
+
+    path = store_path(current_app.config["WARTA_DATA"])
+    if not path.exists():
+        return []
+    try:
+        with Store(path, readonly=True) as store:
+            failing = store.watches.failures()
+            return [{**w, "stories": store.watches.stories(w["name"], stories),
+                     "failing": [f for f in failing if f["watch"] == w["name"]]}
+                    for w in store.watches.all() if name is None or w["name"] == name]
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # a store no warta with watches has opened yet
+            return []
+        raise

@@ -91,6 +91,11 @@ STATUS = {
     "type": "object", "required": ["outlets", "crawled"],
     "properties": {
         "crawled": {"type": "boolean", "description": "false before the first crawl (no store yet)"},
+        "failing_watches": {"type": "array", "description": "watches whose deliveries keep failing (retried on "
+                                                            "every run)",
+                            "items": {"type": "object", "required": ["watch", "channel", "waiting", "last_error"],
+                                      "properties": {"watch": _STR, "channel": {"enum": ["webhook", "email"]},
+                                                     "waiting": _COUNT, "attempts": _COUNT, "last_error": _STR}}},
         "outlets": {"type": "array", "items": {
             "type": "object",
             "required": ["id", "name", "schedule", "articles_stored", "articles_indexed", "newest_article",

@@ -12,6 +12,8 @@ Messages a person reads are in Bahasa Indonesia (search_web/messages.py renders 
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
@@ -24,7 +26,7 @@ from indexer.search import IndexMissingError, Searcher, SearchError, SearchReque
 from indexer.serialize import local_time
 from indexer.store import StoreBusy
 from search_web import chart, profiles
-from search_web.common import StoreUnreadableError, outlets, searcher, statuses
+from search_web.common import StoreUnreadableError, outlets, searcher, statuses, watch_rows
 from search_web.dates import tanggal, tanggal_jam
 from search_web.messages import bahasa
 from search_web.params import ParamError, search_request, timeline_params, to_args
@@ -244,6 +246,37 @@ def profile(kind: str, slug: str):
         return _no_index(None)
     return render_template("profile.html", p=found, bars=chart.bars(found.timeline), interval="month", by=None,
                            chart_size=(chart.WIDTH, chart.HEIGHT))
+
+
+@bp.get("/pantauan")
+def watches():
+    """Saved searches and what each found since it was made. Made with `warta watch add` only: a watch posts
+    to a webhook or sends mail, which no anonymous visitor of a public server may set up."""
+    add = search_request(request.args) if request.args.get("q") else None
+    return render_template("watches.html", watches=watch_rows(), add=add, command=_watch_command(add))
+
+
+def _watch_command(req: SearchRequest | None) -> str:
+    if req is None:
+        return ""
+    name = re.sub(r"[^a-z0-9]+", "-", req.query.lower()).strip("-")[:40] or "pantauan"
+    parts = ["warta", "watch", "add", name, "--query", shlex.quote(req.query)]
+    for flag, values in (("--outlet", req.outlets), ("--region", req.regions), ("--actor", req.actors)):
+        parts += [p for v in values for p in (flag, shlex.quote(v))]
+    return " ".join(parts)
+
+
+@bp.get("/pantauan/<name>.atom")
+def watch_feed(name: str):
+    """Every story a watch found since it was made, newest first: a feed reader is an alert."""
+    found = watch_rows(name, FEED_SIZE)
+    if not found:
+        return error_page(404, f"Tidak ada pantauan bernama “{name[:60]}”.")
+    base = current_app.config.get("WARTA_BASE_URL", "")
+    body = render_template("watch_feed.xml", watch=found[0], base=base,
+                           feed_url=base + url_for("pages.watch_feed", name=name),
+                           updated=(found[0]["stories"][0]["found"] if found[0]["stories"] else found[0]["created"]))
+    return Response(body, mimetype="application/atom+xml")
 
 
 @bp.get("/status")

@@ -180,6 +180,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", "per outlet: articles, newest article, last good crawl, last error, overdue", _status)
     p.add_argument("--json", action="store_true", help="print JSON (the shape of /api/status)")
     command("outlets", "list the outlets of the registry", _outlets)
+
+    p = command("watch", "saved searches that alert: add, list, remove, run (deliver what is new now)", _watch)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    a = actions.add_parser("add", help="watch a search: what matches from now on is delivered")
+    a.add_argument("name", metavar="NAME", help="lowercase letters, digits and hyphens")
+    a.add_argument("--query", required=True, metavar="Q", help="the search, as `warta search` takes it ('' = all)")
+    a.add_argument("--outlet", action="append", metavar="ID", help="only this outlet (repeatable)")
+    a.add_argument("--region", action="append", metavar="R", help="only this region (repeatable)")
+    a.add_argument("--actor", action="append", metavar="BODY", help="only articles naming this body (repeatable)")
+    a.add_argument("--webhook", metavar="URL", help="POST the new stories as JSON to this http(s) URL")
+    a.add_argument("--email", metavar="ADDR", help="mail the new stories here (SMTP server: WARTA_SMTP=host:port)")
+    lst = actions.add_parser("list", help="the watches, with what waits for delivery")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    r = actions.add_parser("remove", help="stop watching")
+    r.add_argument("name", metavar="NAME")
+    actions.add_parser("run", help="find what is new for every watch and deliver it now")
     return parser
 
 
@@ -424,6 +440,58 @@ def _hostile_mirror(args: argparse.Namespace) -> int:
     return 0
 
 
+def _watch(args: argparse.Namespace) -> int:
+    import json
+
+    from indexer.index import IndexMissingError
+    from indexer.search import Searcher
+    from indexer.store import Store, WatchExists
+    from warta import watches
+
+    with Store(store_path(args.data)) as store:
+        if args.action == "list":
+            rows = store.watches.all()
+            waiting = {(f["watch"], f["channel"]): f for f in store.watches.failures()}
+            found = [{**w, "new": len(store.watches.stories(w["name"], limit=10_000)),
+                      "failing": [{"channel": c, **waiting[(w["name"], c)]} for c in ("webhook", "email")
+                                  if (w["name"], c) in waiting]} for w in rows]
+            if args.json:
+                print(json.dumps({"watches": found}, ensure_ascii=False, indent=2))
+            else:
+                for w in found:
+                    where = " ".join(f"{k}={v}" for k, v in (("webhook", w["webhook"]), ("email", w["email"])) if v)
+                    print(f"{w['name']:<20} {w['query']!r:<30} {w['new']:>5} found  {where}"
+                          + "".join(f"  FAILING {f['channel']}: {f['last_error']}" for f in w["failing"]))
+            return 0
+        if args.action == "remove":
+            if not store.watches.remove(args.name):
+                print(f"warta watch: no watch named {args.name!r}", file=sys.stderr)
+                return 2
+            return 0
+        try:
+            searcher = Searcher(index_path(args.data))
+            if args.action == "add":
+                watch = watches.Watch(args.name, args.query, tuple(args.outlet or ()), tuple(args.region or ()),
+                                      tuple(args.actor or ()), args.webhook or "", args.email or "")
+                baseline = watches.add(store, searcher, watch)
+                print(f"watching {args.name!r}: {baseline} stories match already (not delivered); what is new "
+                      "is delivered by `warta watch run` and after every index update of `warta schedule`")
+                return 0
+            results = watches.run(store, searcher)
+        except (watches.WatchError, WatchExists) as exc:
+            message = f"a watch named {exc} exists already" if isinstance(exc, WatchExists) else str(exc)
+            print(f"warta watch: {message}", file=sys.stderr)
+            return 2
+        except IndexMissingError as exc:
+            print(f"warta watch: {exc}", file=sys.stderr)
+            return 1
+    for r in results:
+        sent = ", ".join(f"{c} {n}" for c, n in r.delivered.items()) or "nothing to send"
+        failed = "".join(f"; {c} FAILED: {e}" for c, e in r.errors.items())
+        print(f"{r.name}: {r.new} new; delivered: {sent}{failed}")
+    return 1 if any(r.errors for r in results) else 0
+
+
 def _crawl(args: argparse.Namespace) -> int:
     from crawler.run import crawl
     from crawler.spiders.outlet import _since
@@ -487,17 +555,22 @@ def _status(args: argparse.Namespace) -> int:
     import json
 
     from indexer.search import Searcher
-    from warta.status import read_statuses, status_json
+    from warta.status import failing_watches, read_statuses, status_json
 
     outlets = load_registry(getattr(args, "seeds", None))
     statuses = read_statuses(outlets, args.data, Searcher(index_path(args.data)))
     if statuses is None:
         print(f"warta status: no store at {store_path(args.data)} yet; run 'warta crawl' first", file=sys.stderr)
         return 1
+    failing = failing_watches(args.data)
     if args.json:
-        print(json.dumps({"outlets": [status_json(s) for s in statuses]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"outlets": [status_json(s) for s in statuses], "failing_watches": failing},
+                         ensure_ascii=False, indent=2))
         return 0
     print(format_status(statuses))
+    for f in failing:
+        print(f"watch {f['watch']}: {f['channel']} delivery FAILING ({f['waiting']} stories waiting, "
+              f"{f['attempts']} attempts): {f['last_error']}")
     return 0
 
 
@@ -530,6 +603,20 @@ def format_status(statuses) -> str:
             lines.append(f"{'':<12} {s.source_alert.flag.upper()} {s.source_alert.evidence}")
     lines.append("times in WIB")
     return "\n".join(lines)
+
+
+def _demo_watch(data: Path, url: str) -> None:
+    """The demo's watch: every story the mirror publishes from now on, in its feed and on /pantauan."""
+    from indexer.search import Searcher
+    from indexer.store import Store, WatchExists
+    from warta import watches
+
+    try:
+        with Store(store_path(data)) as store:
+            watches.add(store, Searcher(index_path(data)), watches.Watch("berita-baru", ""))
+        print(f"a watch follows every new story: {url}pantauan (feed {url}pantauan/berita-baru.atom)", flush=True)
+    except WatchExists:
+        pass
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -582,6 +669,7 @@ def _demo(args: argparse.Namespace) -> int:
                 ready = True
                 print(f"\nsearch is ready: open {url}  (JSON: {url}api/search?q=pelayanan+publik)  Ctrl-C stops",
                       flush=True)
+                _demo_watch(args.data, url)
             if args.duration and time.monotonic() - started > args.duration:
                 break
             if scheduler.poll() is not None or server.poll() is not None:

@@ -26,7 +26,9 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from indexer.index import update
+from indexer.search import Searcher
 from indexer.store import Store
+from warta import watches
 from warta.console import LOG_TIME  # log times carry their UTC offset ("2026-11-23 09:00:41 +0700")
 from warta.locks import OutletLock
 from warta.paths import index_path, log_dir, store_path
@@ -210,8 +212,28 @@ class Scheduler:
                     log.info(report.summary())
             except Exception:  # noqa: BLE001 - the scheduler must outlive a failed update; it retries next time
                 log.exception("index update failed")
+            try:
+                self._run_watches()
+            except Exception:  # noqa: BLE001 - nor a failed watch run: what waits is delivered next time
+                log.exception("watch run failed")
             finally:
                 self._index_idle.set()
+
+    def _run_watches(self) -> None:
+        """Deliver what is new for every watch (warta/watches.py), after each index update."""
+        with Store(store_path(self.data)) as store:
+            if not store.watches.all():
+                return
+            searcher = Searcher(index_path(self.data))
+            try:
+                results = watches.run(store, searcher)
+            finally:
+                searcher.close()
+        for r in results:
+            if r.new or r.delivered or r.errors:
+                level = logging.WARNING if r.errors else logging.INFO
+                log.log(level, "watch %s: %d new, delivered %s%s", r.name, r.new, r.delivered or "nothing",
+                        "".join(f"; {c} failed: {e}" for c, e in r.errors.items()))
 
     def _finish_index(self) -> None:
         """Wait until the index has caught up with everything crawled (the last update requested ran)."""

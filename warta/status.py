@@ -185,3 +185,18 @@ def status_json(s: OutletStatus) -> dict:
         "source_alert": {"flag": s.source_alert.flag, "evidence": s.source_alert.evidence} if s.source_alert
         else None,
     }
+
+
+def failing_watches(data: Path) -> list[dict]:
+    """Watches whose deliveries keep failing (warta/watches.py): what `warta status` and /api/status report."""
+    import sqlite3
+
+    path = store_path(data)
+    if not path.exists():
+        return []
+    try:
+        with Store(path, readonly=True) as store:
+            return [{"watch": f["watch"], "channel": f["channel"], "waiting": f["waiting"],
+                     "attempts": f["attempts"], "last_error": f["last_error"]} for f in store.watches.failures()]
+    except sqlite3.OperationalError:  # a store from before watches: none can fail
+        return []

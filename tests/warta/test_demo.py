@@ -37,6 +37,10 @@ def test_demo_serves_search_and_new_mirror_articles_appear(tmp_path):
         while indexed(base) <= first:
             assert time.monotonic() < deadline, "released mirror articles never reached the index"
             time.sleep(1)
+        # the demo's watch: `warta schedule` runs it after each index update, so the new stories reach its feed
+        while "<entry>" not in fetch(base + "/pantauan/berita-baru.atom", timeout=10).text:
+            assert time.monotonic() < deadline + 30, "the demo's watch never found the new stories"
+            time.sleep(1)
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C, as the README says: the demo stops cleanly
         rest, _ = proc.communicate(timeout=200)
