@@ -148,3 +148,12 @@ def test_the_timeline_shows_bars_that_narrow_the_search_and_the_export_downloads
     text = open(path, encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == total and rows[0]["title"]
+
+
+def test_pantau_pencarian_ini_offers_the_command_for_this_search(page: Page):
+    page.goto("/?q=banjir&region=Kota+Medan")
+    page.locator("a.watch").click()
+    page.wait_for_load_state()
+    assert "/pantauan" in page.url
+    command = page.locator("#tambah code").first.inner_text()
+    assert command == "warta watch add banjir --query banjir --region 'Kota Medan'"
