@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -166,8 +167,18 @@ def test_facets_count_outlets_regions_and_years_disjunctively(searcher):
 @pytest.mark.parametrize("query", ['"unclosed phrase', "((banjir", "title:", "AND OR NOT", "banjir)) \"",
                                    "medan^^^", "banjir *:*", "tit?e:x*"])
 def test_unparseable_queries_run_as_plain_words(searcher, query):
-    result = searcher.search(SearchRequest(query))
-    assert result.total >= 0
+    """Broken syntax finds what its words find: the same hits, in the same order, never an error."""
+    words = " ".join(re.findall(r"\w+", query))
+    found = [h.article.id for h in searcher.search(SearchRequest(query, per_page=50)).hits]
+    assert found == [h.article.id for h in searcher.search(SearchRequest(words, per_page=50)).hits]
+
+
+def test_a_query_with_no_word_to_look_for_says_it_ran_the_plain_words(searcher):
+    """The fallback flag the page turns into a notice ("Tanda khusus ... tidak bisa dibaca")."""
+    result = searcher.search(SearchRequest("NOT banjir"))
+    assert result.fallback and result.parsed == "NOT banjir"
+    assert not searcher.search(SearchRequest("banjir medan")).fallback
+    assert searcher.search(SearchRequest("((banjir")).total == searcher.search(SearchRequest("banjir")).total > 0
 
 
 @pytest.mark.parametrize(("request_", "message"), [

@@ -101,7 +101,8 @@ def test_new_articles_reach_search_and_a_failing_outlet_backs_off(mirror, tmp_pa
     def gaps(rows):
         times = [datetime.fromisoformat(r["started"]) for r in rows]
         return [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
-    assert all(g <= 4 * 3 for g in gaps(healthy)), gaps(healthy)  # on schedule (4s + jitter + crawl time)
+    # on schedule: counted, not timed (a loaded machine stretches every gap; only back-off's floors are sure)
+    assert len(healthy) >= 2 * len(broken), (len(healthy), len(broken))
     broken_gaps = gaps(broken)
     # back-off: 2x, 4x, ... the 4s period after each failure (counted from the failed crawl's start)
     assert len(broken_gaps) >= 2 and broken_gaps[0] >= 8 and broken_gaps[1] >= 16, broken_gaps
