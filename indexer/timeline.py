@@ -126,8 +126,8 @@ def build(times: np.ndarray, interval: str | None = None, first: date | None = N
     undated = int(np.count_nonzero(~dated))
     when = times[dated]
     lo = hi = None
-    if len(when):
-        lo, hi = (datetime.fromtimestamp(float(t), UTC).date() for t in (when.min(), when.max()))
+    if len(when):  # the day numbers bucket_index uses (fromtimestamp would round 23:59:59.9999998 up a day)
+        lo, hi = (_EPOCH + timedelta(days=int(np.floor(t / 86400))) for t in (when.min(), when.max()))
     today = datetime.now(UTC).date()
     first, last = first or lo or today, last or hi or today
     last = max(last, first)

@@ -41,6 +41,12 @@ def test_every_time_lands_in_its_bucket_and_empty_buckets_are_kept():
     assert weekly.counts[0] == 1 and weekly.counts[-1] == 1  # 2025-03-31 is a Monday: its own week
 
 
+def test_a_time_a_hair_before_midnight_is_counted_on_its_own_day():
+    """Found by the property below: 2029-12-31 23:59:59.9999998 rounds to 2030-01-01 as a datetime."""
+    t = build(np.array([1893455999.9999998]), "day")
+    assert t.starts == [date(2029, 12, 31)] and t.counts == [1]
+
+
 def test_from_and_to_bound_the_bars_even_where_nothing_was_published():
     t = build(np.array([ts(2025, 6, 15)]), "month", date(2025, 1, 1), date(2025, 12, 31))
     assert len(t.starts) == 12 and t.counts[5] == 1 and sum(t.counts) == 1
@@ -66,6 +72,6 @@ def test_buckets_and_undated_always_add_up_to_what_was_counted(values, interval)
         return
     assert t.total == len(values)
     assert all(b == next_start(a, t.interval) for a, b in zip(t.starts, t.starts[1:], strict=False))
-    assert all(t.starts[0] <= datetime.fromtimestamp(v, UTC).date() < next_start(t.starts[-1], t.interval)
-               for v in values if v != -np.inf)
+    days = [date(1970, 1, 1) + timedelta(days=int(np.floor(v / 86400))) for v in values if v != -np.inf]
+    assert all(t.starts[0] <= d < next_start(t.starts[-1], t.interval) for d in days)
     assert timedelta(0) <= t.end(len(t.starts) - 1) - t.starts[-1] if t.starts else True
