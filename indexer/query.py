@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from whoosh import qparser
 from whoosh.fields import Schema
-from whoosh.query import AndNot, NullQuery, Query
+from whoosh.query import AndNot, NullQuery, Or, Query
 from whoosh.query import Not as NotQuery
 
 from indexer.lexicon import Lexicon
@@ -100,8 +100,21 @@ class QueryParser:
             query = NullQuery
         if query is not NullQuery and any(positive_terms(query)):
             return ParsedQuery(query, joined, False)
-        words = " ".join(_WORD.findall(joined))
-        return ParsedQuery(self._plain.parse(words), words, True)
+        return self._plain_words(joined)
+
+    def _plain_words(self, text: str) -> ParsedQuery:
+        """The query's words without its syntax, keeping what it meant to exclude: `(-banjir) medan`, which
+        Whoosh's parser cannot read, is `medan` without `banjir`, never `banjir medan`."""
+        wanted, excluded = [], []
+        for token in text.split():
+            bare = token.lstrip("(\"'+")
+            (excluded if bare.startswith("-") else wanted).extend(_WORD.findall(bare))
+        words = " ".join(wanted) or " ".join(excluded)  # only exclusions were refused before this point
+        query = self._plain.parse(words)
+        if wanted and excluded:
+            query = AndNot(query, Or([self._plain.parse(w) for w in excluded]))
+            words += "".join(f" -{w}" for w in excluded)
+        return ParsedQuery(query, words, True)
 
     def join_forms(self, text: str) -> str:
         """`wali kota` -> `walikota`: the parser splits words before analysis sees them together."""

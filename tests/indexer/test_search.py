@@ -173,6 +173,15 @@ def test_unparseable_queries_run_as_plain_words(searcher, query):
     assert found == [h.article.id for h in searcher.search(SearchRequest(words, per_page=50)).hits]
 
 
+def test_an_exclusion_the_parser_cannot_read_still_excludes(searcher):
+    """`(-banjir) medan` defeats Whoosh's parser; its plain words are medan without banjir, never both."""
+    result = searcher.search(SearchRequest("(-banjir) medan", per_page=50))
+    assert result.fallback and result.parsed == "medan -banjir"
+    assert result.total == searcher.search(SearchRequest("medan -banjir")).total > 0
+    assert not {h.article.id for h in result.hits} & {h.article.id for h in searcher.search(
+        SearchRequest("banjir", per_page=50)).hits}
+
+
 def test_a_query_with_no_word_to_look_for_says_it_ran_the_plain_words(searcher):
     """The fallback flag the page turns into a notice ("Tanda khusus ... tidak bisa dibaca")."""
     result = searcher.search(SearchRequest("NOT banjir"))
