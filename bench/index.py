@@ -20,6 +20,7 @@ the index up to date after N new articles reach the store.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import random
@@ -124,14 +125,15 @@ def run_queries(searcher: Searcher, rounds: int) -> tuple[float, list[float], li
     return opened, first, again
 
 
-def serve_memory_mb(data: Path) -> tuple[float, float, float]:
-    """Resident memory (MB) of `warta serve --workers 1` on data after one pass of the query mix over HTTP:
-    all, its own (anonymous), and pages of the index files it has mapped (shared with the page cache)."""
+@contextlib.contextmanager
+def serving(data: Path, *args: str):
+    """`warta serve --workers 1` (plus args) on data, on a free port, once it answers: (process, base URL)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(data), "serve", "--workers", "1",
-                             "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--port", str(port), *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):
@@ -140,13 +142,20 @@ def serve_memory_mb(data: Path) -> tuple[float, float, float]:
                 break
             except OSError:
                 time.sleep(0.5)
+        yield proc, base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def serve_memory_mb(data: Path) -> tuple[float, float, float]:
+    """Resident memory (MB) of `warta serve --workers 1` on data after one pass of the query mix over HTTP:
+    all, its own (anonymous), and pages of the index files it has mapped (shared with the page cache)."""
+    with serving(data) as (proc, base):
         for text, _filters in QUERIES:
             urllib.request.urlopen(f"{base}/api/search?{urllib.parse.urlencode({'q': text})}", timeout=120).read()
         status = dict(line.split(":", 1) for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines())
         return tuple(int(status[k].split()[0]) / 1024 for k in ("VmRSS", "RssAnon", "RssFile"))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
 
 
 def incremental_seconds(here: Path, new: int) -> float:

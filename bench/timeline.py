@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.index import compose, fill_store, percentiles  # noqa: E402
+from bench.index import compose, fill_store, percentiles, serving  # noqa: E402
 from indexer.index import update  # noqa: E402
 from indexer.search import Searcher, SearchRequest  # noqa: E402
 from search_web.export import lines  # noqa: E402
@@ -87,27 +87,13 @@ def main() -> int:
 
 def serve_export(data: Path) -> None:
     import socket
-    import subprocess
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(data), "serve", "--workers", "1",
-                             "--threads", "1", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    with serving(data, "--threads", "1") as (proc, base):
+        def rss() -> float:
+            return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{proc.pid}/status").read_text()).group(1)) / 1024
 
-    def rss() -> float:
-        return int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{proc.pid}/status").read_text()).group(1)) / 1024
-
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"{base}/api/search?q=pemerintah", timeout=30).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        urllib.request.urlopen(f"{base}/api/search?q=pemerintah", timeout=60).read()
         before, peak, size = rss(), 0.0, 0
         started = time.perf_counter()
         with urllib.request.urlopen(f"{base}/api/export?format=csv", timeout=600) as response:
@@ -117,6 +103,7 @@ def serve_export(data: Path) -> None:
         took = time.perf_counter() - started
         print(f"served export of every article: {size / 1e6:.0f} MB in {took:.1f} s; server memory {before:.0f} MB "
               f"before, {peak:.0f} MB at most while streaming (+{peak - before:.0f} MB)", flush=True)
+        port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
             client.sendall(b"GET /api/export?format=csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             client.recv(65536)
@@ -124,9 +111,6 @@ def serve_export(data: Path) -> None:
         answered = urllib.request.urlopen(f"{base}/api/search?q=banjir", timeout=60).status
         print(f"a client hung up after 64 kB: the next request (one server thread) answered {answered} in "
               f"{time.perf_counter() - started:.2f} s; server memory then {rss():.0f} MB", flush=True)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
 
 
 if __name__ == "__main__":
