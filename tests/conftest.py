@@ -46,6 +46,22 @@ def fetch(url: str, method: str = "GET", headers: dict | None = None, timeout: f
         conn.close()
 
 
+# Fixtures that start servers or crawls in other processes: a test using one is marked slow, so that
+# `pytest -m "not slow"` runs the quick ones while a change is being made (CI runs everything).
+SLOW_FIXTURES = frozenset({"mirror", "search_data", "web"})
+# Modules whose tests start `warta` (or crawls, servers, writer processes) themselves, or read hundreds of
+# real pages.
+SLOW_MODULES = frozenset({"test_demo.py", "test_schedule.py", "test_crawl.py", "test_crawl_bounds.py", "test_cli.py",
+                          "test_progress.py", "test_extract_cli.py", "test_searcher.py", "test_real.py",
+                          "test_mutations.py", "test_index.py", "test_status_health.py", "test_serve.py"})
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def mirror():
     with Mirror(TEST_CONFIG) as m:
