@@ -50,15 +50,14 @@ class RobotsMiddleware(RobotsTxtMiddleware):
     def process_exception(self, request: Request, exception: Exception, spider=None):
         netloc = request.meta.get("robots_netloc")
         if request.meta.get("robots") and isinstance(self._parsers.get(netloc), Deferred):
-            self._settle(netloc, DISALLOW_ALL)
-            self._stats.inc_value("warta/robots/unreachable")
+            self._robots_error(exception, netloc)
         return None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         self._read(response, netloc)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        """robots.txt of another host of the outlet could not be fetched: unknown rules, nothing allowed."""
+        """robots.txt could not be fetched: unknown rules, nothing allowed."""
         self._stats.inc_value("warta/robots/unreachable")
         self._settle(netloc, DISALLOW_ALL)
 
@@ -86,11 +85,3 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         self._parsers[netloc] = parser
         if isinstance(waiting, Deferred):
             waiting.callback(parser)
-
-    def allows(self, url: str, netloc: str) -> bool | None:
-        """Whether the rules read for netloc let warta fetch url (None: not read yet)."""
-        parser = self._parsers.get(netloc)
-        if parser is None or isinstance(parser, Deferred):
-            return None
-        agent = self._robotstxt_useragent or self._default_useragent
-        return parser.allowed(url, agent)

@@ -13,6 +13,7 @@ rel=canonical settles the rest.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -139,14 +140,18 @@ def fetchable(url: str, hosts: tuple[str, ...], ports: frozenset[int]) -> bool:
     if not same_site(url, hosts):
         return False
     try:
-        parts = urlsplit(url.strip())
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        return _port(url.strip()) in ports
     except ValueError:
         return False
-    return port in ports
 
 
+@functools.lru_cache(maxsize=1024)
 def outlet_ports(url: str) -> frozenset[int]:
-    """The ports fetchable() allows for an outlet whose registry URL is url."""
+    """The ports fetchable() allows for an outlet whose registry URL is url (asked for every request)."""
+    return frozenset({80, 443, _port(url)})
+
+
+def _port(url: str) -> int:
+    """The URL's port, its scheme's default when it names none; ValueError for a malformed one."""
     parts = urlsplit(url)
-    return frozenset({80, 443, parts.port or (443 if parts.scheme.lower() == "https" else 80)})
+    return parts.port or (443 if parts.scheme.lower() == "https" else 80)

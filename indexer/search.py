@@ -367,10 +367,10 @@ class Searcher:
                     for key, (value, _) in catalog.labels["outlet"].items()}
 
     def facet_values(self, facet: str) -> list[str]:
-        """The values of a facet (region, actor, outlet) that articles in the index carry."""
+        """The values of a facet (region, actor, outlet) that articles in the index carry (the catalog holds a
+        label only for a value some live article has)."""
         with self._using() as catalog:
-            return [value for key, (value, _) in catalog.labels[facet].items()
-                    if np.count_nonzero(catalog.masks[facet][key] & catalog.live)]
+            return [value for value, _ in catalog.labels[facet].values()]
 
     def generation(self) -> str | None:
         gen = current_generation(self.root)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -100,7 +99,7 @@ def export():
         finally:
             rows.close()  # a client gone halfway: the index generation is let go at once
 
-    name = re.sub(r"[^a-z0-9]+", "-", (req.query or "semua").lower()).strip("-")[:60] or "warta"
+    name = profiles.slugify(req.query or "semua")[:60] or "warta"
     return Response(body(), mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="warta-{name}.{fmt}"'})
 

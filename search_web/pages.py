@@ -12,7 +12,6 @@ Messages a person reads are in Bahasa Indonesia (search_web/messages.py renders 
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -259,7 +258,7 @@ def watches():
 def _watch_command(req: SearchRequest | None) -> str:
     if req is None:
         return ""
-    name = re.sub(r"[^a-z0-9]+", "-", req.query.lower()).strip("-")[:40] or "pantauan"
+    name = profiles.slugify(req.query)[:40] or "pantauan"
     parts = ["warta", "watch", "add", name, "--query", shlex.quote(req.query)]
     for flag, values in (("--outlet", req.outlets), ("--region", req.regions), ("--actor", req.actors)):
         parts += [p for v in values for p in (flag, shlex.quote(v))]
