@@ -1,8 +1,9 @@
 """warta's web front end: a Flask application factory over the one search function.
 
 Every HTML page has a JSON twin (Datasette's idea): `/` and `/api/search`, `/artikel/<id>` and
-`/api/articles/<id>`. The app only reads: the index through indexer.search.Searcher (which follows
-`warta index` updates and rebuilds by itself) and the outlet registry for names.
+`/api/articles/<id>`, `/pantauan` and `/api/pantauan`. The app reads the index through
+indexer.search.Searcher (which follows `warta index` updates and rebuilds by itself), the outlet registry
+for names, and the store's crawl runs and watches; its one write is a watch made in the browser.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from indexer.query import UserError
 from indexer.search import IndexMissingError, SearchError
 from indexer.serialize import article_json, result_json, timeline_json
 from search_web import profiles
-from search_web.common import StoreUnreadableError, outlets, searcher, statuses
+from search_web.common import StoreUnreadableError, outlets, searcher, statuses, watch_rows
 from search_web.export import FORMATS, lines
 from search_web.openapi import document
 from search_web.params import ParamError, search_request, timeline_params, to_args
@@ -138,6 +138,20 @@ def status():
     found = statuses()
     return jsonify({"outlets": [status_json(s) for s in found or []], "crawled": found is not None,
                     "failing_watches": failing_watches(current_app.config["WARTA_DATA"])})
+
+
+@bp.get("/pantauan")
+def watch_list():
+    """The /pantauan page as data. Where a watch delivers (its webhook URL, its address) is not shown to
+    visitors: only which channels it has."""
+    return jsonify({"watches": [
+        {"name": w["name"], "query": w["query"], "outlets": w["outlets"], "regions": w["regions"],
+         "actors": w["actors"], "channels": [c for c in ("webhook", "email") if w[c]], "created": w["created"],
+         "feed": url_for("pages.watch_feed", name=w["name"]),
+         "stories": [{k: s[k] for k in ("story", "url", "title", "outlet", "published", "found")}
+                     for s in w["stories"]],
+         "failing": [{k: f[k] for k in ("channel", "waiting", "last_error")} for f in w["failing"]]}
+        for w in watch_rows()]})
 
 
 @bp.get("/openapi.json")

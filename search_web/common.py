@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask import current_app
 
 from indexer.search import Searcher
-from indexer.store import StoreError, is_busy
+from indexer.store import StoreError, WatchExists, is_busy
+from warta import watches
 from warta.registry import Outlet
 from warta.status import OutletStatus, read_statuses
+from warta.watches import Watch
+
+WEB_WATCHES = 200  # watches a visitor may make from the browser, so a public server cannot be flooded
 
 
 def searcher() -> Searcher:
@@ -54,3 +58,22 @@ def watch_rows(name: str | None = None, stories: int = 20) -> list[dict]:
         if "no such table" in str(exc):  # a store no warta with watches has opened yet
             return []
         raise
+
+
+class TooManyWatchesError(Exception):
+    """The server holds as many watches as a visitor may make (WEB_WATCHES); more only with `warta watch add`."""
+
+
+def add_watch(watch: Watch) -> int:
+    """Make a watch from the web (the one place the web app writes to the store: a row in its watches
+    table, which `warta schedule` then runs). Returns how many stories it matches already (its baseline)."""
+    from indexer.store import Store
+    from warta.paths import store_path
+
+    with Store(store_path(current_app.config["WARTA_DATA"])) as store:
+        names = {w["name"] for w in store.watches.all()}
+        if watch.name in names:
+            raise WatchExists(watch.name)
+        if len(names) >= current_app.config.get("WARTA_WEB_WATCHES", WEB_WATCHES):
+            raise TooManyWatchesError
+        return watches.add(store, searcher(), watch)

@@ -10,6 +10,7 @@ from search_web.export import FORMATS as EXPORT_FORMATS
 from search_web.params import BY
 
 _STR = {"type": "string"}
+_STRS = {"type": "array", "items": _STR}
 _NULLABLE_STR = {"type": ["string", "null"]}
 _DATE = {"type": ["string", "null"], "format": "date-time",
          "description": "ISO 8601 in WIB (UTC+07:00); null when the outlet gave no date"}
@@ -177,6 +178,29 @@ PROFILE = {
                               "properties": {"value": _STR, "label": _STR, "count": _COUNT, "profile": _STR}}},
     },
 }
+WATCHES = {
+    "type": "object", "required": ["watches"],
+    "properties": {"watches": {"type": "array", "items": {
+        "type": "object",
+        "required": ["name", "query", "outlets", "regions", "actors", "channels", "created", "feed", "stories",
+                     "failing"],
+        "properties": {
+            "name": _STR, "query": _STR, "outlets": _STRS, "regions": _STRS, "actors": _STRS,
+            "channels": {"type": "array", "items": {"enum": ["webhook", "email"]},
+                         "description": "where it delivers besides its feed (the addresses are not shown)"},
+            "created": {"type": "string", "format": "date-time"},
+            "feed": {**_STR, "description": "its Atom feed"},
+            "stories": {"type": "array", "description": "the newest 20 stories found since it was made",
+                        "items": {"type": "object",
+                                  "required": ["story", "url", "title", "outlet", "published", "found"],
+                                  "properties": {"story": _STR, "url": _STR, "title": _STR, "outlet": _STR,
+                                                 "published": {"type": ["string", "null"]},
+                                                 "found": {"type": "string", "format": "date-time"}}}},
+            "failing": {"type": "array", "description": "deliveries that failed and are tried again",
+                        "items": {"type": "object", "required": ["channel", "waiting", "last_error"],
+                                  "properties": {"channel": _STR, "waiting": _COUNT, "last_error": _STR}}},
+        }}}},
+}
 ERROR = {
     "type": "object", "required": ["status", "error", "message", "code", "params"],
     "properties": {
@@ -298,6 +322,10 @@ def document() -> dict:
                 "summary": "Per outlet: articles stored and indexed, last good crawl, next crawl, last error",
                 "responses": _responses({"$ref": "#/components/schemas/Status"}, 503),
             }},
+            "/api/pantauan": {"get": {
+                "summary": "Saved searches (watches) and the stories each found since it was made",
+                "responses": _responses({"$ref": "#/components/schemas/Watches"}, 503),
+            }},
             "/api/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": {"200": {"description": "OK", "content": {"application/json": {
@@ -306,5 +334,5 @@ def document() -> dict:
         },
         "components": {"schemas": {"SearchResult": SEARCH, "Hit": HIT, "Article": ARTICLE, "Outlets": OUTLETS,
                                    "Status": STATUS, "Timeline": TIMELINE,
-                                   "Profile": PROFILE, "Error": ERROR}},
+                                   "Profile": PROFILE, "Watches": WATCHES, "Error": ERROR}},
     }

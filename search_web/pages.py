@@ -18,17 +18,19 @@ from datetime import UTC, datetime, timedelta
 from itertools import zip_longest
 from weakref import WeakKeyDictionary
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from indexer.search import IndexMissingError, Searcher, SearchError, SearchRequest, SearchResult
 from indexer.serialize import local_time
-from indexer.store import StoreBusy
+from indexer.store import StoreBusy, WatchExists
 from search_web import chart, profiles
-from search_web.common import StoreUnreadableError, outlets, searcher, statuses, watch_rows
+from search_web.common import StoreUnreadableError, TooManyWatchesError, outlets, searcher, statuses, watch_rows
+from search_web.common import add_watch as add_watch_to_store
 from search_web.dates import tanggal, tanggal_jam
 from search_web.messages import bahasa
 from search_web.params import ParamError, search_request, timeline_params, to_args
+from warta.watches import Watch, WatchError
 
 bp = Blueprint("pages", __name__)
 FEED_SIZE = 20
@@ -249,16 +251,73 @@ def profile(kind: str, slug: str):
 
 @bp.get("/pantauan")
 def watches():
-    """Saved searches and what each found since it was made. Made with `warta watch add` only: a watch posts
-    to a webhook or sends mail, which no anonymous visitor of a public server may set up."""
-    add = search_request(request.args) if request.args.get("q") else None
-    return render_template("watches.html", watches=watch_rows(), add=add, command=_watch_command(add))
+    """Saved searches and what each found since it was made; with a search in the URL, the form that
+    watches it ("Pantau pencarian ini")."""
+    add = search_request(request.args) if any(map(request.args.get, WATCHED)) else None
+    return _watches_page(add)
 
 
-def _watch_command(req: SearchRequest | None) -> str:
+def _watches_page(add: SearchRequest | None, name: str = "", error: str = "", status: int = 200):
+    if add and not name:
+        subject = add.query or " ".join((*add.regions, *add.actors, *add.outlets))
+        name = profiles.slugify(subject)[:40].strip("-") or "pantauan"
+    return render_template("watches.html", watches=watch_rows(), add=add, name=name, error=error,
+                           command=_watch_command(add, name)), status
+
+
+@bp.post("/pantauan")
+def add_watch():
+    """A watch made in the browser is followed through its Atom feed. Webhook and email stay with
+    `warta watch add` on the server: an anonymous visitor must not make the server post to any URL it names
+    (request forgery) or mail any address (a spam relay). A form on another site cannot make one (the
+    browser's Sec-Fetch-Site and Origin say where it comes from), and a visitor can make at most
+    WEB_WATCHES, so a public server cannot be filled with them."""
+    if not _same_origin():
+        return error_page(403, "Pantauan hanya dapat dibuat dari halaman warta ini sendiri.")
+    try:
+        add = search_request(request.form)
+    except ParamError as exc:
+        return error_page(400, bahasa(exc))
+    name = (request.form.get("name") or "").strip()
+    if not any(map(request.form.get, WATCHED)):
+        return _watches_page(add, name, "Isi kata pencarian atau pilih media, wilayah atau lembaga yang akan "
+                                        "dipantau.", 400)
+    watch = Watch(name, add.query, add.outlets, add.regions, add.actors)
+    try:
+        add_watch_to_store(watch)
+    except WatchError as exc:
+        message = WATCH_ERRORS.get(exc.field, str(exc))
+        return _watches_page(add, name, message, 400)
+    except WatchExists:
+        return _watches_page(add, name, f"Sudah ada pantauan bernama “{name}”; pilih nama lain.", 409)
+    except TooManyWatchesError:
+        return _watches_page(add, name, "Server ini sudah menyimpan pantauan sebanyak yang boleh dibuat dari "
+                                        "peramban; tambahkan lewat perintah di bawah.", 429)
+    except IndexMissingError:
+        return _no_index(None)
+    return redirect(url_for("pages.watches", _anchor=f"pantauan-{name}"), code=303)
+
+
+WATCHED = ("q", "outlet", "region", "actor")  # what a watch keeps of a search (not dates, sort or page)
+WATCH_ERRORS = {
+    "name": "Nama pantauan hanya boleh berisi huruf kecil, angka dan tanda hubung (paling banyak 63).",
+    "query": "Kata pencarian itu tidak dapat dijalankan.",
+}
+
+
+def _same_origin() -> bool:
+    """False for a request a browser says came from another site. Clients that are not browsers (curl, a
+    script) send neither header and are trusted like the command line they could run instead."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")
+
+
+def _watch_command(req: SearchRequest | None, name: str) -> str:
     if req is None:
         return ""
-    name = profiles.slugify(req.query)[:40] or "pantauan"
     parts = ["warta", "watch", "add", name, "--query", shlex.quote(req.query)]
     for flag, values in (("--outlet", req.outlets), ("--region", req.regions), ("--actor", req.actors)):
         parts += [p for v in values for p in (flag, shlex.quote(v))]

@@ -34,7 +34,12 @@ TIMEOUT = 15.0  # seconds a webhook or the SMTP server gets
 
 
 class WatchError(ValueError):
-    """A watch that cannot be made as asked (exit status 2), with a message for a person."""
+    """A watch that cannot be made as asked (exit status 2), with a message for a person and the field at
+    fault ("name", "query", "webhook", "email"), so the web form can say it in Bahasa."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -73,12 +78,12 @@ class WatchRun:
 
 def check(watch: Watch) -> None:
     if not NAME.match(watch.name):
-        raise WatchError(f"watch name {watch.name!r}: use lowercase letters, digits and hyphens (at most 63)")
+        raise WatchError(f"watch name {watch.name!r}: use lowercase letters, digits and hyphens (at most 63)", "name")
     hook = urlsplit(watch.webhook)
     if watch.webhook and (hook.scheme not in ("http", "https") or not hook.hostname):
-        raise WatchError(f"--webhook {watch.webhook!r}: not an http(s) URL")
+        raise WatchError(f"--webhook {watch.webhook!r}: not an http(s) URL", "webhook")
     if watch.email and not EMAIL.match(watch.email):
-        raise WatchError(f"--email {watch.email!r}: not an address with a domain")
+        raise WatchError(f"--email {watch.email!r}: not an address with a domain", "email")
 
 
 def matching(searcher: Searcher, watch: Watch) -> list[dict]:
@@ -94,7 +99,7 @@ def add(store: Store, searcher: Searcher, watch: Watch) -> int:
     try:
         now = matching(searcher, watch)
     except SearchError as exc:
-        raise WatchError(f"--query {watch.query!r}: {exc}") from None
+        raise WatchError(f"--query {watch.query!r}: {exc}", "query") from None
     store.watches.add({**asdict(watch), "outlets": list(watch.outlets), "regions": list(watch.regions),
                        "actors": list(watch.actors)})
     store.watches.add_stories(watch.name, now, baseline=True)

@@ -150,10 +150,18 @@ def test_the_timeline_shows_bars_that_narrow_the_search_and_the_export_downloads
     assert len(rows) == total and rows[0]["title"]
 
 
-def test_pantau_pencarian_ini_offers_the_command_for_this_search(page: Page):
+def test_pantau_pencarian_ini_makes_a_watch_of_this_search(page: Page):
     page.goto("/?q=banjir&region=Kota+Medan")
     page.locator("a.watch").click()
     page.wait_for_load_state()
     assert "/pantauan" in page.url
+    expect(page.locator("#watch-q")).to_have_value("banjir")
     command = page.locator("#tambah code").first.inner_text()
-    assert command == "warta watch add banjir --query banjir --region 'Kota Medan'"
+    assert command == "warta watch add banjir --query banjir --region 'Kota Medan' --webhook URL"
+    page.fill("#watch-name", "banjir-medan")
+    page.locator("#tambah button").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/pantauan#pantauan-banjir-medan")
+    made = page.locator("#pantauan-banjir-medan")
+    expect(made.locator(".meta")).to_contain_text("“banjir” · Kota Medan")
+    assert made.locator("a", has_text="Atom").get_attribute("href") == "/pantauan/banjir-medan.atom"

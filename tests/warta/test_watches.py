@@ -12,6 +12,7 @@ import threading
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import jsonschema
 import pytest
 
 from mirror.server import Mirror
@@ -185,3 +186,47 @@ def test_a_watch_mails_its_new_stories_in_bahasa_and_retries_when_smtp_is_down(s
         email.header.decode_header(message["Subject"])))
     assert new[0].title in body and "menemukan 1 berita baru" in body
     assert watch(data, "remove", "surel-waspada").returncode == 0
+
+
+def test_a_watch_made_in_the_browser_is_followed_by_its_feed_and_never_posts_anywhere(setup):
+    data, seeds, mirror, hook, refresh = setup
+    app = create_app(data=data, seeds=seeds)
+    app.config["WARTA_WEB_WATCHES"] = len(json.loads(watch(data, "list", "--json").stdout)["watches"]) + 1
+    client = app.test_client()
+    form = {"name": "dari-peramban", "q": "", "outlet": OUTLET, "webhook": hook.url, "email": "a@example.invalid"}
+
+    offer = client.get(f"/pantauan?outlet={OUTLET}").get_data(as_text=True)
+    assert f'value="{OUTLET}"' in offer and 'method="post"' in offer
+    elsewhere = client.post("/pantauan", data=form, headers={"Sec-Fetch-Site": "cross-site"})
+    assert elsewhere.status_code == 403
+    assert client.post("/pantauan", data=form, headers={"Origin": "http://evil.example"}).status_code == 403
+    bad = client.post("/pantauan", data={**form, "name": "Nama Besar"}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert bad.status_code == 400 and "huruf kecil" in bad.get_data(as_text=True)
+    nothing = client.post("/pantauan", data={"name": "kosong"}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert nothing.status_code == 400
+    assert "dari-peramban" not in watch(data, "list", "--json").stdout and "kosong" not in watch(data, "list").stdout
+
+    made = client.post("/pantauan", data=form, headers={"Sec-Fetch-Site": "same-origin"})
+    assert made.status_code == 303 and made.headers["Location"].endswith("/pantauan#pantauan-dari-peramban")
+    again = client.post("/pantauan", data=form, headers={"Sec-Fetch-Site": "same-origin"})
+    assert again.status_code == 409 and "Sudah ada pantauan" in again.get_data(as_text=True)
+    full = client.post("/pantauan", data={**form, "name": "satu-lagi"})  # a script: no browser headers
+    assert full.status_code == 429
+    listed = json.loads(watch(data, "list", "--json").stdout)["watches"]
+    [made_here] = [w for w in listed if w["name"] == "dari-peramban"]
+    assert made_here["webhook"] == "" and made_here["email"] == "" and made_here["outlets"] == [OUTLET]
+
+    bodies = len(hook.bodies)
+    new = mirror.release(OUTLET, 1)
+    refresh()
+    assert watch(data, "run").returncode == 0
+    feed = client.get("/pantauan/dari-peramban.atom").get_data(as_text=True)
+    assert new[0].title in feed and feed.count("<entry>") == 1
+    listed = client.get("/api/pantauan").get_json()
+    jsonschema.validate(listed, {"$ref": "#/components/schemas/Watches",
+                                 "components": client.get("/api/openapi.json").get_json()["components"]})
+    [twin] = [w for w in listed["watches"] if w["name"] == "dari-peramban"]
+    assert [s["title"] for s in twin["stories"]] == [new[0].title] and twin["channels"] == []
+    assert hook.url not in json.dumps(listed)  # where a watch delivers is not for visitors
+    assert all(b["watch"]["name"] != "dari-peramban" for b in hook.bodies[bodies:])
+    assert watch(data, "remove", "dari-peramban").returncode == 0
