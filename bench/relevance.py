@@ -29,11 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.index import update  # noqa: E402
 from indexer.query import FIELD_BOOSTS  # noqa: E402
-from indexer.records import Article  # noqa: E402
 from indexer.search import Searcher, SearchRequest  # noqa: E402
-from indexer.store import Store  # noqa: E402
 from mirror.build import MirrorConfig, build, load_site_specs  # noqa: E402
 from mirror.texts import corpus_path  # noqa: E402
+from store import Article, Store  # noqa: E402
 
 QUERIES = Path(__file__).with_name("relevance_queries.toml")
 K = 10

@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer.search import SORTS, Searcher, SearchRequest  # noqa: E402
-from indexer.store import Store  # noqa: E402
 from mirror.build import MirrorConfig  # noqa: E402
 from mirror.server import Mirror  # noqa: E402
+from store import Store  # noqa: E402
 from tests.conftest import children, warta, warta_server  # noqa: E402
 
 QUERIES = ["kota", "pemko OR pemkab", "wali kota", "banjir OR jalan", "dinas kesehatan", "pelayanan publik",

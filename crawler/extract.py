@@ -38,7 +38,7 @@ from lxml import html as lxml_html
 from crawler import boilerplate, dates, metadata, places
 from crawler.language import is_indonesian
 from crawler.urls import NOT_ARTICLE
-from indexer.records import Article
+from store import Article
 from warta.registry import Outlet
 
 MIN_WORDS = 40

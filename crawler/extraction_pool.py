@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from crawler import extract as extraction
 from crawler.extract import Rejected
-from indexer.records import Article
+from store import Article
 from warta.processes import close_inherited_sockets, die_with_parent
 from warta.registry import Outlet
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.records import Article
+from store import Article
 
 
 @dataclass

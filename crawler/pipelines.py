@@ -16,8 +16,7 @@ from scrapy import signals
 
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.urls import HTTP_SCHEMES, same_site
-from indexer.records import Article
-from indexer.store import Store
+from store import Article, Store
 from warta.registry import Outlet
 
 log = logging.getLogger("warta.crawl")

@@ -17,8 +17,7 @@ from crawler import settings as default_settings
 from crawler.middlewares import hold
 from crawler.pipelines import forced_stop
 from crawler.spiders.outlet import OutletSpider
-from indexer.records import CrawlRun
-from indexer.store import Store
+from store import CrawlRun, Store
 from warta.console import LOG_TIME
 from warta.locks import OutletLock
 from warta.registry import Outlet

@@ -18,8 +18,8 @@ from whoosh.formats import Positions
 from indexer.analysis import index_terms, indonesian_analyzer
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
-from indexer.records import Article
 from indexer.stories import Grouper
+from store import Article
 
 SCHEMA_VERSION = 6  # bump when fields or analysis code change meaning
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from indexer.search import Searcher
-from indexer.store import StoreError, WatchExists, is_busy
+from store import StoreError, WatchExists, is_busy
 from warta import watches
 from warta.registry import Outlet
 from warta.status import OutletStatus, read_statuses
@@ -40,24 +40,17 @@ def statuses() -> list[OutletStatus] | None:
 def watch_rows(name: str | None = None, stories: int = 20) -> list[dict]:
     """The watches (or the one named) from the store, read-only, each with the stories it found since it was
     made (newest first) and its failing deliveries; [] before the first crawl or watch."""
-    import sqlite3
-
-    from indexer.store import Store
+    from store import Store
     from warta.paths import store_path
 
     path = store_path(current_app.config["WARTA_DATA"])
     if not path.exists():
         return []
-    try:
-        with Store(path, readonly=True) as store:
-            failing = store.watches.failures()
-            return [{**w, "stories": store.watches.stories(w["name"], stories),
-                     "failing": [f for f in failing if f["watch"] == w["name"]]}
-                    for w in store.watches.all() if name is None or w["name"] == name]
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):  # a store no warta with watches has opened yet
-            return []
-        raise
+    with Store(path, readonly=True) as store:
+        failing = store.watches.failures()
+        return [{**w, "stories": store.watches.stories(w["name"], stories),
+                 "failing": [f for f in failing if f["watch"] == w["name"]]}
+                for w in store.watches.all() if name is None or w["name"] == name]
 
 
 class TooManyWatchesError(Exception):
@@ -67,7 +60,7 @@ class TooManyWatchesError(Exception):
 def add_watch(watch: Watch) -> int:
     """Make a watch from the web (the one place the web app writes to the store: a row in its watches
     table, which `warta schedule` then runs). Returns how many stories it matches already (its baseline)."""
-    from indexer.store import Store
+    from store import Store
     from warta.paths import store_path
 
     with Store(store_path(current_app.config["WARTA_DATA"])) as store:

@@ -14,7 +14,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.store import StoreBusy, StoreError
+from store import StoreBusy, StoreError
 from warta.paths import data_dir, data_problem, index_path, store_path, store_problem
 from warta.registry import RegistryError, load_registry, select
 from warta.schedules import WIB
@@ -445,7 +445,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     from indexer.index import IndexMissingError
     from indexer.search import Searcher
-    from indexer.store import Store, WatchExists
+    from store import Store, WatchExists
     from warta import watches
 
     with Store(store_path(args.data)) as store:
@@ -608,7 +608,7 @@ def format_status(statuses) -> str:
 def _demo_watch(data: Path, url: str) -> None:
     """The demo's watch: every story the mirror publishes from now on, in its feed and on /pantauan."""
     from indexer.search import Searcher
-    from indexer.store import Store, WatchExists
+    from store import Store, WatchExists
     from warta import watches
 
     try:

@@ -36,6 +36,6 @@ def data_problem(data: Path) -> str:
 
 def store_problem(data: Path) -> str:
     """Why the store in data cannot be opened ('' when it can or does not exist yet), read without writing."""
-    from indexer.store import problem
+    from store import problem
 
     return problem(store_path(data))

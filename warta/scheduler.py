@@ -27,7 +27,7 @@ from pathlib import Path
 
 from indexer.index import update
 from indexer.search import Searcher
-from indexer.store import Store
+from store import Store
 from warta import watches
 from warta.console import LOG_TIME  # log times carry their UTC offset ("2026-11-23 09:00:41 +0700")
 from warta.locks import OutletLock

@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from indexer.records import CrawlRun
 from indexer.search import IndexMissingError
-from indexer.store import Store
+from store import CrawlRun, Store
 from warta.locks import OutletLock
 from warta.paths import store_path
 from warta.registry import Outlet
@@ -189,14 +188,9 @@ def status_json(s: OutletStatus) -> dict:
 
 def failing_watches(data: Path) -> list[dict]:
     """Watches whose deliveries keep failing (warta/watches.py): what `warta status` and /api/status report."""
-    import sqlite3
-
     path = store_path(data)
     if not path.exists():
         return []
-    try:
-        with Store(path, readonly=True) as store:
-            return [{"watch": f["watch"], "channel": f["channel"], "waiting": f["waiting"],
-                     "attempts": f["attempts"], "last_error": f["last_error"]} for f in store.watches.failures()]
-    except sqlite3.OperationalError:  # a store from before watches: none can fail
-        return []
+    with Store(path, readonly=True) as store:
+        return [{"watch": f["watch"], "channel": f["channel"], "waiting": f["waiting"],
+                 "attempts": f["attempts"], "last_error": f["last_error"]} for f in store.watches.failures()]

@@ -26,7 +26,7 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from indexer.search import Searcher, SearchError, SearchRequest
-from indexer.store import Store
+from store import Store
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

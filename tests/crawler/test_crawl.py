@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from crawler.urls import canonicalize
-from indexer.store import Store
 from mirror.server import Mirror
+from store import Store
 from tests.conftest import TEST_CONFIG
 from tests.extraction.evaluation import words
 

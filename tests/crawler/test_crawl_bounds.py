@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.store import Store
+from store import Store
 from tests.conftest import children, wait_gone
 from tests.crawler.test_crawl import ROOT, warta_crawl
 from tests.crawler.trapsite import TrapSite, article, listing, rss

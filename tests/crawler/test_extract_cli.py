@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.urls import canonicalize
-from indexer.store import Store
+from store import Store
 from tests.conftest import fetch
 
 ROOT = Path(__file__).resolve().parents[2]

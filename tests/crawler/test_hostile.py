@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import Store
 from mirror.hostile import (
     MISLABELLED_CP1252,
     MISLABELLED_UTF8,
@@ -26,6 +25,7 @@ from mirror.hostile import (
     slow,
     slug,
 )
+from store import Store
 from tests.conftest import ROOT, children, wait_gone, warta
 
 pytestmark = pytest.mark.slow

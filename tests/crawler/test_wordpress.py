@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from indexer.store import Store
+from store import Store
 from tests.conftest import warta
 from tests.crawler.wordpress import WordPress
 

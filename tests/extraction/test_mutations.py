@@ -13,7 +13,7 @@ import re
 import pytest
 
 from crawler.extract import Rejected, extract
-from indexer.records import Article
+from store import Article
 from tests.extraction import evaluation as ev
 from tests.extraction import real
 

@@ -18,7 +18,7 @@ from indexer.index import _indexed, current_generation, open_index, stale_reason
 from indexer.lexicon import load, parse
 from indexer.schema import article_id
 from indexer.search import Searcher, SearchRequest
-from indexer.store import Store
+from store import Store
 from tests.conftest import ROOT, wait_gone, warta
 
 

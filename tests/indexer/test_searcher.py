@@ -19,9 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.index import current_generation, update
-from indexer.records import Article
 from indexer.search import SORTS, Searcher, SearchRequest
-from indexer.store import Store
+from store import Article, Store
 
 WORDS = ("banjir langkat pemko binjai anggaran dprd puskesmas jalan pasar vaksinasi korupsi gratifikasi "
          "pelayanan warga kecamatan bupati camat lurah sekolah bantuan").split()

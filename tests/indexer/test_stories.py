@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from indexer.index import open_index, update
-from indexer.records import Article
 from indexer.search import Searcher, SearchRequest
-from indexer.store import Store
 from indexer.stories import Grouper, containment, fingerprint
+from store import Article, Store
 from tests.indexer.story_pairs import edited, pairs, repository_texts
 
 

@@ -11,12 +11,11 @@ import pytest
 
 from crawler.places import tag
 from indexer.index import update
-from indexer.records import Article
 from indexer.search import Searcher, SearchRequest
-from indexer.store import Store
 from mirror import newsgen
 from mirror.build import MirrorConfig, build, load_site_specs
 from mirror.model import WIB
+from store import Article, Store
 from warta.registry import load_registry
 
 DEMO = MirrorConfig(articles_per_site=24, reserve_per_site=6, use_corpus=False, syndicated=0.25)

@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from indexer.store import Store
+from store import Store
 from tests.conftest import fetch, warta_server
 from tests.search_web.test_pages import XSS_TITLE
 

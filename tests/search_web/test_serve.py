@@ -9,7 +9,7 @@ import signal
 import time
 
 from indexer.index import update
-from indexer.store import Store
+from store import Store
 from tests.conftest import children, fetch, warta, warta_server
 from tests.indexer.test_searcher import article, fill
 

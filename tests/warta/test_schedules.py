@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from indexer.records import CrawlRun
+from store import CrawlRun
 from warta.schedules import WIB, Schedule, ScheduleError, jitter
 from warta.status import MAX_BACKOFF, due
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from indexer.store import Store
 from search_web import create_app
 from search_web.openapi import document
+from store import Store
 from tests.conftest import warta
 
 OUTLETS = {  # id -> what its crawls did

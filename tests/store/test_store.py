@@ -1,7 +1,6 @@
 from datetime import UTC, datetime, timedelta, timezone
 
-from indexer.records import Article
-from indexer.store import REJECT_RETRY, Store
+from store import REJECT_RETRY, Article, Store
 
 WIB = timezone(timedelta(hours=7))
 
