@@ -26,7 +26,7 @@ from bench.crawl import tree_rss_kb  # noqa: E402
 from mirror.hostile import SLOW, HostileMirror, HostileSite, slow  # noqa: E402
 from store import Store  # noqa: E402
 
-CRAWL = ("import sys; from crawler.run import crawl; from warta.registry import load_registry; "
+CRAWL = ("import sys; from crawler.run import crawl; from registry import load_registry; "
          "crawl(load_registry(sys.argv[1]), sys.argv[2], DOWNLOAD_TIMEOUT=float(sys.argv[3]))")
 def hostile(tmp: Path, timeout: float) -> None:
     with HostileMirror() as mirror:

@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from indexer.index import update  # noqa: E402
 from indexer.search import Searcher, SearchRequest  # noqa: E402
 from mirror.texts import corpus_texts  # noqa: E402
+from registry import load_registry  # noqa: E402
 from store import Article, Store  # noqa: E402
-from warta.registry import load_registry  # noqa: E402
 
 # (query, filters): plain words, acronyms and aliases, phrases, exclusions, OR, field search, filters, sorts.
 QUERIES: list[tuple[str, dict]] = [

@@ -38,8 +38,8 @@ from lxml import html as lxml_html
 from crawler import boilerplate, dates, metadata, places
 from crawler.language import is_indonesian
 from crawler.urls import NOT_ARTICLE
+from registry import Outlet
 from store import Article
-from warta.registry import Outlet
 
 MIN_WORDS = 40
 MIN_WORDS_DECLARED = 15  # a page that declares itself an article may be a short news flash

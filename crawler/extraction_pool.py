@@ -1,7 +1,7 @@
 """Run extraction in worker processes: trafilatura is CPU-bound and would otherwise stall the reactor,
 capping a crawl at one core no matter how many outlets it fetches from.
 
-The workers never outlive the crawl: they die with it even on `kill -9` (warta.processes.die_with_parent:
+The workers never outlive the crawl: they die with it even on `kill -9` (runtime.processes.die_with_parent:
 the kernel's parent-death signal) and stop on SIGTERM (a forked worker would otherwise inherit Scrapy's
 handler and ignore it). A pool whose worker died (killed, out of memory) is broken for good in
 concurrent.futures; it is replaced by a fresh one and the page is tried once more.
@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from crawler import extract as extraction
 from crawler.extract import Rejected
+from registry import Outlet
+from runtime.processes import close_inherited_sockets, die_with_parent
 from store import Article
-from warta.processes import close_inherited_sockets, die_with_parent
-from warta.registry import Outlet
 
 log = logging.getLogger("warta.crawl")
 

@@ -16,8 +16,8 @@ from scrapy import signals
 
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.urls import HTTP_SCHEMES, same_site
+from registry import Outlet
 from store import Article, Store
-from warta.registry import Outlet
 
 log = logging.getLogger("warta.crawl")
 
@@ -106,7 +106,7 @@ class StorePipeline:
             outcome = self.store.save(article, item.html, aliases)
             setattr(self.run, outcome, getattr(self.run, outcome) + 1)
             stats.inc_value(f"warta/articles/{outcome}")
-            if outcome in ("new", "updated"):  # what warta/yields.py compares with the outlet's history
+            if outcome in ("new", "updated"):  # what monitor/yields.py compares with the outlet's history
                 stats.inc_value("warta/yield/chars", len(article.text))
                 stats.inc_value("warta/yield/dated", int(article.published is not None))
         elif isinstance(item, AliasItem):

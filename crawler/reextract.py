@@ -10,8 +10,8 @@ from pathlib import Path
 from crawler import extract as extraction
 from crawler.extract import Rejected, extract
 from crawler.pipelines import InvalidArticleError, validate
+from registry import Outlet
 from store import Store
-from warta.registry import Outlet
 
 log = logging.getLogger("warta.reextract")
 

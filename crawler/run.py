@@ -17,10 +17,9 @@ from crawler import settings as default_settings
 from crawler.middlewares import hold
 from crawler.pipelines import forced_stop
 from crawler.spiders.outlet import OutletSpider
+from registry import Outlet
+from runtime.locks import OutletLock
 from store import CrawlRun, Store
-from warta.console import LOG_TIME
-from warta.locks import OutletLock
-from warta.registry import Outlet
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between progress callbacks
@@ -47,7 +46,6 @@ def scrapy_settings(store: Path, log_level: str = "WARNING", **overrides) -> Set
     settings.setmodule(default_settings, priority="project")
     settings.set("WARTA_STORE", str(store), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
-    settings.set("LOG_DATEFORMAT", LOG_TIME, priority="project")  # log lines say their time zone
     workers = os.environ.get("WARTA_EXTRACT_WORKERS")
     if workers is not None:
         settings.set("WARTA_EXTRACT_WORKERS", int(workers), priority="cmdline")

@@ -54,6 +54,9 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 LOG_LEVEL = "INFO"
+# "2026-11-23 09:00:41 +0700": local time with its offset, so a line read later, on another machine or beside
+# a journal kept in UTC, still says when it happened. The scheduler's own log uses it too.
+LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S %z"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Where the pipeline writes (overridden by `warta crawl --data`).

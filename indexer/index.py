@@ -45,8 +45,8 @@ from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.segments import TermWriter
 from indexer.stories import BANDS_FILE, Grouper, Prints, group, group_table
+from runtime.processes import die_with_parent
 from store import Store
-from warta.processes import die_with_parent
 
 log = logging.getLogger(__name__)
 

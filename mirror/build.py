@@ -18,7 +18,7 @@ from mirror.model import THEMES, WIB, MirrorArticle, SiteSpec
 from mirror.render import slugify
 from mirror.syndicate import copy_of
 from mirror.texts import Text, corpus_texts, load_texts, seed_texts
-from warta.registry import load_registry
+from registry import load_registry
 
 SITES = Path(__file__).parent / "sites.toml"
 

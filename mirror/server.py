@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from mirror.build import MirrorConfig, build, load_site_specs
 from mirror.model import MirrorArticle
 from mirror.site import Site
-from warta.registry import load_registry
+from registry import load_registry
 
 
 @dataclass(frozen=True)

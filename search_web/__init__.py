@@ -16,8 +16,8 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import BadHost, HTTPException, MethodNotAllowed
 
 from indexer.search import Searcher
-from warta.paths import data_dir, index_path
-from warta.registry import load_registry, url_problem
+from registry import load_registry, url_problem
+from runtime.paths import data_dir, index_path
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "

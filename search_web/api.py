@@ -16,12 +16,12 @@ from werkzeug.exceptions import HTTPException
 from indexer.query import UserError
 from indexer.search import IndexMissingError, SearchError
 from indexer.serialize import article_json, result_json, timeline_json
+from monitor.status import failing_watches, status_json
 from search_web import profiles
 from search_web.common import StoreUnreadableError, outlets, searcher, statuses, watch_rows
 from search_web.export import FORMATS, lines
 from search_web.openapi import document
 from search_web.params import ParamError, search_request, timeline_params, to_args
-from warta.status import failing_watches, status_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 log = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app
 
 from indexer.search import Searcher
+from monitor import watches
+from monitor.status import OutletStatus, read_statuses
+from monitor.watches import Watch
+from registry import Outlet
 from store import StoreError, WatchExists, is_busy
-from warta import watches
-from warta.registry import Outlet
-from warta.status import OutletStatus, read_statuses
-from warta.watches import Watch
 
 WEB_WATCHES = 200  # watches a visitor may make from the browser, so a public server cannot be flooded
 
@@ -40,8 +40,8 @@ def statuses() -> list[OutletStatus] | None:
 def watch_rows(name: str | None = None, stories: int = 20) -> list[dict]:
     """The watches (or the one named) from the store, read-only, each with the stories it found since it was
     made (newest first) and its failing deliveries; [] before the first crawl or watch."""
+    from runtime.paths import store_path
     from store import Store
-    from warta.paths import store_path
 
     path = store_path(current_app.config["WARTA_DATA"])
     if not path.exists():
@@ -60,8 +60,8 @@ class TooManyWatchesError(Exception):
 def add_watch(watch: Watch) -> int:
     """Make a watch from the web (the one place the web app writes to the store: a row in its watches
     table, which `warta schedule` then runs). Returns how many stories it matches already (its baseline)."""
+    from runtime.paths import store_path
     from store import Store
-    from warta.paths import store_path
 
     with Store(store_path(current_app.config["WARTA_DATA"])) as store:
         names = {w["name"] for w in store.watches.all()}

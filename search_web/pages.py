@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from indexer.search import IndexMissingError, Searcher, SearchError, SearchRequest, SearchResult
 from indexer.serialize import local_time
+from monitor.watches import Watch, WatchError
 from search_web import chart, profiles
 from search_web.common import StoreUnreadableError, TooManyWatchesError, outlets, searcher, statuses, watch_rows
 from search_web.common import add_watch as add_watch_to_store
@@ -30,7 +31,6 @@ from search_web.dates import tanggal, tanggal_jam
 from search_web.messages import bahasa
 from search_web.params import ParamError, search_request, timeline_params, to_args
 from store import StoreBusy, WatchExists
-from warta.watches import Watch, WatchError
 
 bp = Blueprint("pages", __name__)
 FEED_SIZE = 20

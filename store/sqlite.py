@@ -126,7 +126,7 @@ WHEN OLD.url IS NOT NEW.url OR OLD.content_hash IS NOT NEW.content_hash
 BEGIN INSERT INTO changes (url) VALUES (OLD.url), (NEW.url); END;
 CREATE TRIGGER IF NOT EXISTS articles_removed AFTER DELETE ON articles
 BEGIN INSERT INTO changes (url) VALUES (OLD.url); END;
--- Saved searches that alert ("pantauan", warta/watches.py): the search, and where to deliver what is new.
+-- Saved searches that alert ("pantauan", monitor/watches.py): the search, and where to deliver what is new.
 CREATE TABLE IF NOT EXISTS watches (
     name    TEXT PRIMARY KEY,
     query   TEXT NOT NULL,

@@ -1,5 +1,5 @@
 """The store's watch tables (see SCHEMA in store/sqlite.py): what each saved search matched and what each
-channel delivered. Plain dicts in and out: warta/watches.py gives them meaning."""
+channel delivered. Plain dicts in and out: monitor/watches.py gives them meaning."""
 
 from __future__ import annotations
 

@@ -14,10 +14,11 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+from registry import RegistryError, load_registry, select
+from registry.schedules import WIB
+from runtime.paths import data_dir, data_problem, index_path, store_path
 from store import StoreBusy, StoreError
-from warta.paths import data_dir, data_problem, index_path, store_path, store_problem
-from warta.registry import RegistryError, load_registry, select
-from warta.schedules import WIB
+from store import problem as store_problem
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.data = data_dir(getattr(args, "data", None))
     if args.command not in NO_DATA:  # checked before anything is written there
-        problem = data_problem(args.data) or (args.command not in NO_STORE and store_problem(args.data))
+        problem = data_problem(args.data) or (args.command not in NO_STORE and store_problem(store_path(args.data)))
         if problem:
             print(f"warta {args.command}: {problem}", file=sys.stderr)
             return 2
@@ -445,8 +446,8 @@ def _watch(args: argparse.Namespace) -> int:
 
     from indexer.index import IndexMissingError
     from indexer.search import Searcher
+    from monitor import watches
     from store import Store, WatchExists
-    from warta import watches
 
     with Store(store_path(args.data)) as store:
         if args.action == "list":
@@ -537,8 +538,8 @@ def format_runs(runs) -> str:
 
 
 def _schedule(args: argparse.Namespace) -> int:
+    from registry.schedules import Schedule, ScheduleError
     from warta.scheduler import Scheduler, setup_logging
-    from warta.schedules import Schedule, ScheduleError
 
     outlets = select(load_registry(getattr(args, "seeds", None)), args.outlet)
     try:
@@ -555,7 +556,7 @@ def _status(args: argparse.Namespace) -> int:
     import json
 
     from indexer.search import Searcher
-    from warta.status import failing_watches, read_statuses, status_json
+    from monitor.status import failing_watches, read_statuses, status_json
 
     outlets = load_registry(getattr(args, "seeds", None))
     statuses = read_statuses(outlets, args.data, Searcher(index_path(args.data)))
@@ -608,8 +609,8 @@ def format_status(statuses) -> str:
 def _demo_watch(data: Path, url: str) -> None:
     """The demo's watch: every story the mirror publishes from now on, in its feed and on /pantauan."""
     from indexer.search import Searcher
+    from monitor import watches
     from store import Store, WatchExists
-    from warta import watches
 
     try:
         with Store(store_path(data)) as store:
@@ -628,7 +629,7 @@ def _demo(args: argparse.Namespace) -> int:
     from indexer.index import current_generation
     from mirror.build import MirrorConfig
     from mirror.server import Mirror
-    from warta.schedules import Schedule, ScheduleError
+    from registry.schedules import Schedule, ScheduleError
 
     try:
         Schedule.parse(args.every)

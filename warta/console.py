@@ -1,7 +1,7 @@
-"""What warta writes for a person watching it work: the time stamp of its log lines, and progress bars.
+"""What warta writes for a person watching it work: progress bars. (Log lines' time stamps, with their UTC
+offset, are crawler/settings.py's LOG_DATEFORMAT.)
 
-Log lines carry their UTC offset (LOG_TIME), so a line read later, on another machine or beside a journal kept
-in UTC, still says when it happened. Progress on long jobs (`warta index --rebuild`, a big `warta crawl`) is a
+Progress on long jobs (`warta index --rebuild`, a big `warta crawl`) is a
 bar on stderr only when stderr is a terminal: a log file, cron, systemd, the scheduler's crawl processes and
 the tests get no bar and no carriage returns. The jobs themselves show nothing; they call back with counts
 (`indexer.index.update`'s progress and stage, `crawler.run.crawl`'s progress) and the command line turns those
@@ -18,7 +18,6 @@ from typing import IO, TYPE_CHECKING, Self
 if TYPE_CHECKING:
     from crawler.run import CrawlProgress
 
-LOG_TIME = "%Y-%m-%d %H:%M:%S %z"  # "2026-11-23 09:00:41 +0700": the machine's local time and its offset
 REFRESH = 0.2  # seconds at least between redraws of a bar
 
 

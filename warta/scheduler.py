@@ -25,16 +25,16 @@ from datetime import UTC, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from crawler.settings import LOG_DATEFORMAT  # log times carry their UTC offset
 from indexer.index import update
 from indexer.search import Searcher
+from monitor import watches
+from monitor.status import HISTORY, Due, due
+from registry import Outlet
+from registry.schedules import WIB, Schedule
+from runtime.locks import OutletLock
+from runtime.paths import index_path, log_dir, store_path
 from store import Store
-from warta import watches
-from warta.console import LOG_TIME  # log times carry their UTC offset ("2026-11-23 09:00:41 +0700")
-from warta.locks import OutletLock
-from warta.paths import index_path, log_dir, store_path
-from warta.registry import Outlet
-from warta.schedules import WIB, Schedule
-from warta.status import HISTORY, Due, due
 
 log = logging.getLogger("warta.schedule")
 GRACE = 90.0  # seconds a crawl gets to stop after SIGTERM before it is killed
@@ -44,7 +44,7 @@ def setup_logging(data: Path, verbose: bool = False) -> Path:
     """One line per crawl per outlet, to stderr and to a rotating file under the data directory."""
     path = log_dir(data) / "warta.log"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", LOG_TIME)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s", LOG_DATEFORMAT)
     root = logging.getLogger("warta")
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
@@ -220,7 +220,7 @@ class Scheduler:
                 self._index_idle.set()
 
     def _run_watches(self) -> None:
-        """Deliver what is new for every watch (warta/watches.py), after each index update."""
+        """Deliver what is new for every watch (monitor/watches.py), after each index update."""
         with Store(store_path(self.data)) as store:
             if not store.watches.all():
                 return

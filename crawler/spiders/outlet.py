@@ -37,8 +37,8 @@ from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.middlewares import AlreadyHeld, Offsite, OverBudget, Stopping
 from crawler.robots import ForbiddenByRobots, unreachable
 from crawler.urls import is_article_url, page_key, safe_canonical, same_site
+from registry import Outlet, load_registry, select
 from store import Store
-from warta.registry import Outlet, load_registry, select
 
 # Rejections not remembered: the next crawl tries the page again (a bug in extraction, once mended; a bot
 # challenge, once the outlet lets warta in again).

@@ -96,7 +96,7 @@ def test_endless_pagination_stops_at_the_outlets_page_cap(tmp_path):
 
 
 def test_a_spent_budget_ends_the_run_as_finished_and_the_next_run_goes_on(tmp_path):
-    script = ("import sys; from crawler.run import crawl; from warta.registry import load_registry; "
+    script = ("import sys; from crawler.run import crawl; from registry import load_registry; "
               "crawl(load_registry(sys.argv[1]), sys.argv[2], WARTA_OUTLET_BUDGET_PAGES=int(sys.argv[3]))")
     with TrapSite(endless()) as site:
         seeds = site.seeds(tmp_path / "trap.toml", max_pages=1000)
@@ -173,7 +173,7 @@ def test_a_drop_selector_that_does_not_compile_is_refused_at_load(tmp_path):
 
 def test_extraction_errors_are_counted_with_their_urls_and_shown_by_status(tmp_path):
     """An extractor bug (here: a drop selector that passed no registry check) is no silent `ok` crawl."""
-    script = ("import sys, dataclasses; from crawler.run import crawl; from warta.registry import load_registry; "
+    script = ("import sys, dataclasses; from crawler.run import crawl; from registry import load_registry; "
               "[o] = load_registry(sys.argv[1]); o = dataclasses.replace(o, drop=('div[[[',)); "
               "runs = crawl([o], sys.argv[2]); print(runs[0].result)")
 

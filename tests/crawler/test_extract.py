@@ -8,7 +8,7 @@ from crawler.dates import from_url
 from crawler.extract import Rejected, extract
 from crawler.metadata import clean_title
 from mirror.hostile import PARAGRAPHS
-from warta.registry import Outlet
+from registry import Outlet
 
 PARAS = [
     "Pemerintah Kota Binjai menggelar apel gabungan aparatur sipil negara di lapangan kantor wali kota pada "

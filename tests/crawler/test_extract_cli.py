@@ -85,8 +85,8 @@ def test_reextract_mends_stored_articles_from_their_kept_html(tmp_path, mirror):
 def test_reextract_checks_what_the_crawl_checks(tmp_path):
     from crawler.extract import extract
     from crawler.reextract import reextract
+    from registry import Outlet
     from tests.crawler.test_extract import PARAS, page, ps
-    from warta.registry import Outlet
 
     outlet = Outlet(id="contoh", name="Contoh", url="https://contoh.go.id/", platform="goid", regions=())
     html = page(ps(*PARAS), head='<meta property="article:published_time" content="2999-01-01T10:00:00+07:00">')

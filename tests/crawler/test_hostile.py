@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 # A crawl of every hostile outlet at once, as `warta crawl` runs it, with a 4 s download timeout (30 s in
 # production) so the black holes cost seconds.
-CRAWL = ("import sys; from crawler.run import crawl; from warta.registry import load_registry; "
+CRAWL = ("import sys; from crawler.run import crawl; from registry import load_registry; "
          "crawl(load_registry(sys.argv[1]), sys.argv[2], DOWNLOAD_TIMEOUT=4)")
 
 

@@ -206,7 +206,7 @@ _OUTLETS: dict = {}
 def outlet_of(case: Case):
     """The registry entry of the case's outlet (None for the hand-written pages of other outlets)."""
     if not _OUTLETS:
-        from warta.registry import load_registry
+        from registry import load_registry
 
         _OUTLETS.update({o.id: o for o in load_registry()})
     return _OUTLETS.get(case.outlet)

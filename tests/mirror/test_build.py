@@ -1,7 +1,7 @@
 from mirror.build import MirrorConfig, build, load_site_specs
 from mirror.server import Mirror
 from mirror.texts import seed_texts
-from warta.registry import load_registry
+from registry import load_registry
 
 
 def test_build_is_deterministic_and_each_seed_article_lands_on_its_outlet():

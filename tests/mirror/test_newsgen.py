@@ -15,8 +15,8 @@ from indexer.search import Searcher, SearchRequest
 from mirror import newsgen
 from mirror.build import MirrorConfig, build, load_site_specs
 from mirror.model import WIB
+from registry import load_registry
 from store import Article, Store
-from warta.registry import load_registry
 
 DEMO = MirrorConfig(articles_per_site=24, reserve_per_site=6, use_corpus=False, syndicated=0.25)
 

@@ -18,8 +18,8 @@ import pytest
 
 from crawler.urls import canonicalize
 from mirror.server import Mirror
+from runtime.locks import OutletLock
 from tests.conftest import ROOT, SEARCH_CONFIG, fetch, warta, warta_server
-from warta.locks import OutletLock
 
 HEALTHY, BROKEN = "tri3news", "waspada"
 

@@ -32,10 +32,3 @@ def data_problem(data: Path) -> str:
                 return f"data directory {data} (--data or WARTA_DATA): {what}"
             return ""
     return ""
-
-
-def store_problem(data: Path) -> str:
-    """Why the store in data cannot be opened ('' when it can or does not exist yet), read without writing."""
-    from store import problem
-
-    return problem(store_path(data))

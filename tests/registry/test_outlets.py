@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from warta.registry import DEFAULT_REGISTRY, RegistryError, load_registry, select, valid_schedule
+from registry import DEFAULT_REGISTRY, RegistryError, load_registry, select, valid_schedule
 
 GOOD = """
 [[outlet]]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from monitor.status import MAX_BACKOFF, due
+from registry.schedules import WIB, Schedule, ScheduleError, jitter
 from store import CrawlRun
-from warta.schedules import WIB, Schedule, ScheduleError, jitter
-from warta.status import MAX_BACKOFF, due
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

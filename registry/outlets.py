@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from warta.schedules import Schedule, ScheduleError
+from registry.schedules import Schedule, ScheduleError
 
 PLATFORMS = ("wordpress", "blogger", "goid", "generic")
 DEFAULT_SCHEDULE = "30m"

@@ -13,15 +13,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from indexer.search import IndexMissingError
+from monitor.yields import SourceAlert, check, run_yield
+from registry import Outlet
+from registry.schedules import Schedule, jitter
+from runtime.locks import OutletLock
+from runtime.paths import store_path
 from store import CrawlRun, Store
-from warta.locks import OutletLock
-from warta.paths import store_path
-from warta.registry import Outlet
-from warta.schedules import Schedule, jitter
-from warta.yields import SourceAlert, check, run_yield
 
 MAX_BACKOFF = timedelta(hours=6)
-HISTORY = 24  # runs read per outlet: a streak of failures, and the yield history warta/yields.py compares with
+HISTORY = 24  # runs read per outlet: a streak of failures, and the yield history monitor/yields.py compares with
 # Crawls that ended well: every listing was read to its end. "errors" counted pages that extraction could not
 # read (a warta bug on those pages, not a broken outlet); an "ok" crawl may count pages that failed too (a 404
 # trap, a timeout). Either is a good crawl with page errors, never a failed one.
@@ -122,7 +122,7 @@ def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int]
 
 
 def _source_alert(store: Store, runs: list[CrawlRun]) -> SourceAlert | None:
-    """warta/yields.py's verdict on the outlet's runs that read their listings to the end."""
+    """monitor/yields.py's verdict on the outlet's runs that read their listings to the end."""
     finished = [r for r in runs if r.result in GOOD and (r.new or r.updated or r.rejected)]
     return check(run_yield(r.rejected, store.run_stats(r.id), r.new, r.updated) for r in finished)
 
@@ -187,7 +187,7 @@ def status_json(s: OutletStatus) -> dict:
 
 
 def failing_watches(data: Path) -> list[dict]:
-    """Watches whose deliveries keep failing (warta/watches.py): what `warta status` and /api/status report."""
+    """Watches whose deliveries keep failing (monitor/watches.py): what `warta status` and /api/status report."""
     path = store_path(data)
     if not path.exists():
         return []

@@ -1,4 +1,4 @@
-"""warta/yields.py: an outlet's recent article pages against its own history, on yields made here (the
+"""monitor/yields.py: an outlet's recent article pages against its own history, on yields made here (the
 crawl-level test, a mirror outlet redesigned mid-run, is test_source_alert.py)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warta.yields import BLOCKED, STRUCTURE, RunYield, check, windows
+from monitor.yields import BLOCKED, STRUCTURE, RunYield, check, windows
 
 GOOD = RunYield(stored=4, rejected={}, chars=4 * 2500, dated=4)
 
