@@ -5,8 +5,7 @@ Read segment by segment and, where Whoosh's column type allows it, each segment'
 
 from __future__ import annotations
 
-import numpy as np
-from whoosh.columns import NumericColumn, VarBytesColumn
+from indexer.whoosh_private import whole_column
 
 
 def column_values(reader, field: str, missing, translate: bool = True) -> list:
@@ -35,23 +34,10 @@ def _segment_column(sub, field: str, translate: bool) -> list:
     column type goes through Whoosh's own reader.
     """
     raw = sub.column_reader(field, translate=False)
-    values = _whole(raw)
+    values = whole_column(raw)
     if values is None:
         return list(sub.column_reader(field, translate=translate))
     if translate:
         convert = sub.schema[field].from_column_value
         return [convert(v) for v in values]
     return values
-
-
-def _whole(raw) -> list | None:
-    if isinstance(raw, VarBytesColumn.Reader):
-        lengths, offsets = raw._lengths, raw._offsets
-        end = max((o + n for o, n in zip(offsets, lengths, strict=True)), default=0)
-        data = raw._dbfile.get(raw._basepos, end)
-        return [data[o:o + n] for o, n in zip(offsets, lengths, strict=True)]
-    if isinstance(raw, NumericColumn.Reader) and raw._typecode in "bBhHiIlLqQ":
-        data = raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen)
-        values = np.frombuffer(data, dtype=">" + raw._typecode).tolist()
-        return values + [raw._default] * (raw._doccount - len(values))
-    return None

@@ -45,6 +45,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.schema import article_id, build_schema, document, fingerprint
 from indexer.segments import TermWriter
 from indexer.stories import BANDS_FILE, Grouper, Prints, group, group_table
+from indexer.whoosh_private import finalize_segment, unlocked
 from runtime.processes import die_with_parent
 from store import Store
 
@@ -505,7 +506,7 @@ def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], 
     gc.disable()
     try:
         ix = _storage(gen).open_index()
-        writer = TermWriter(ix, _lk=False, codec=W3Codec(compression=CODEC_COMPRESSION))
+        writer = unlocked(TermWriter, ix, codec=W3Codec(compression=CODEC_COMPRESSION))
         k = 0
         with Store(store_path, readonly=True) as store:
             for article, digest in store.articles_at(rows):
@@ -514,7 +515,7 @@ def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], 
                     k += 1
                 doc["story"] = stories[k]
                 writer.add_document(**doc)
-        return writer._finalize_segment(), writer.doc_count()
+        return finalize_segment(writer), writer.doc_count()
     finally:
         gc.enable()
 

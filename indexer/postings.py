@@ -7,9 +7,8 @@ This module reads whole blocks and turns them into arrays, so set algebra, BM25 
 numpy. A term's arrays are kept in a byte-bounded LRU cache for the life of the index generation, since
 the words of news searches repeat (`banjir`, `pemko`, `korupsi`).
 
-The block reader uses the codec's leaf-matcher internals (`_read_data`, `_data`, `_byteids`,
-`_next_block`); any other matcher (inlined postings of rare terms, a future codec) goes through the
-public matcher API, so an upgrade can cost speed but not answers.
+The block reader is indexer/whoosh_private.py's (the codec's leaf-matcher internals, checked when warta
+starts); any other matcher (inlined postings of rare terms) goes through the public matcher API.
 """
 
 from __future__ import annotations
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 
 import numpy as np
 from whoosh.reading import TermNotFound
+
+from indexer.whoosh_private import leaf_blocks
 
 EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY_TFS = np.zeros(0, dtype=np.float32)
@@ -85,19 +86,9 @@ class Postings:
             except TermNotFound:
                 continue
             matcher = getattr(matcher, "child", matcher)  # the deletions wrapper: `live` masks those later
-            if all(hasattr(matcher, a) for a in ("_read_data", "_data", "_byteids", "_next_block")) \
-                    and not matcher._byteids:
-                while matcher.is_active():
-                    if matcher._data is None:
-                        matcher._read_data()
-                    ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)) + offset
-                    if wanted is None:
-                        matcher._read_weights()
-                        yield ids, np.asarray(matcher._weights, dtype=np.float32), ()
-                    elif wanted[ids].any():
-                        matcher._read_values()
-                        yield ids, EMPTY_TFS, matcher._values
-                    matcher._next_block()
+            blocks = leaf_blocks(matcher, offset, wanted)
+            if blocks is not None:
+                yield from blocks
             else:
                 ids, tfs, vals = [], [], []
                 while matcher.is_active():

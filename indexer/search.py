@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import ClassVar
@@ -52,6 +52,7 @@ from indexer.snippets import Snippet, mark_all, snippet
 from indexer.stories import StoryMap
 from indexer.suggest import correct
 from indexer.timeline import Timeline
+from indexer.whoosh_private import EPOCH_US, UNDATED
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 50
@@ -551,8 +552,7 @@ class Searcher:
         return IndexedArticle.from_stored(fields) if fields else None
 
 
-_EPOCH_US = (datetime(1970, 1, 1) - datetime.min) // timedelta(microseconds=1)  # Whoosh counts from datetime.min
-_UNDATED = np.uint64(2**64 - 1)  # the column's value for a document without a date
+_UNDATED = np.uint64(UNDATED)
 
 
 def _times(reader, size: int) -> np.ndarray:
@@ -566,7 +566,7 @@ def _times(reader, size: int) -> np.ndarray:
         return times
     raw = np.asarray(column_values(reader, "published", int(_UNDATED), translate=False), dtype=np.uint64)
     dated = raw != _UNDATED
-    times[dated] = (raw[dated].astype(np.int64) - _EPOCH_US) / 1e6
+    times[dated] = (raw[dated].astype(np.int64) - EPOCH_US) / 1e6
     return times
 
 

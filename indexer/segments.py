@@ -15,13 +15,12 @@ identical, term by term and block by block, to one SegmentWriter writes from the
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 
-from whoosh.codec.whoosh3 import W3TermInfo
-from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+from indexer.whoosh_private import fill_blocks, postings_writer, write_inlined
 
 
 class TermWriter(SegmentWriter):
@@ -87,47 +86,12 @@ class TermWriter(SegmentWriter):
             lengths = self._lengths[name] if self.codec.length_stats else {}
             for tbytes in sorted(terms):
                 postings = terms[tbytes]
-                if len(postings) == 1:
-                    _inline(fieldwriter, tbytes, postings[0], lengths)
+                if len(postings) == 1:  # four terms in five at 10,000 articles: a block each was a third of the time
+                    write_inlined(fieldwriter, tbytes, postings[0], lengths.get(postings[0][0]))
                     continue
                 fieldwriter.start_term(tbytes)
-                _fill(fieldwriter._postwriter, postings, lengths)
+                fill_blocks(postings_writer(fieldwriter), postings, lengths)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
         fieldwriter.close()
         self._terms.clear()
-
-
-def _inline(fieldwriter, tbytes: bytes, posting: tuple, lengths: dict[int, int]) -> None:
-    """Write a term of one document with its posting in its term-index entry, not in a block of its own.
-
-    Whoosh's format has this (W3TermInfo.set_inlined, read back as a ListMatcher), but whoosh3's writer
-    calls it under an older name (set_inline) and so never gets there. Most terms of a segment are in one
-    document only (four in five at 10,000 articles), and a block each was a third of writing a segment.
-    The statistics are the ones W3TermInfo.add_block takes from a one-posting block.
-    """
-    docnum, weight, value = posting
-    weights = array("f", (weight,))
-    length = lengths.get(docnum)
-    info = W3TermInfo(weights[0], 1, length, length or 0, max(0, weight), docnum, docnum)
-    # an ID's posting has no value; b"" (not the "" whoosh3 reads back) keeps a later merge content
-    info.set_inlined((docnum,), weights, (value or b"",))
-    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, info.to_bytes())
-
-
-def _fill(postwriter, postings: list, lengths: dict[int, int]) -> None:
-    """Fill W3PostingsWriter's buffered block a block at a time, with the statistics its add_posting keeps
-    (the largest weight as given, the shortest and longest non-zero length); its own _write_block and
-    finish_postings encode and write them."""
-    limit = postwriter._blocklimit
-    for start in range(0, len(postings), limit):
-        if start:
-            postwriter._write_block()
-        docnums, weights, values = zip(*postings[start:start + limit], strict=True)
-        postwriter._ids = array("I", docnums)
-        postwriter._weights = array("f", weights)
-        postwriter._values = [v for v in values if v]
-        postwriter._maxweight = max(0, *weights)
-        found = [lengths[d] for d in docnums if d in lengths]
-        postwriter._minlength = min(found) if found else None
-        postwriter._maxlength = max(found) if found else 0

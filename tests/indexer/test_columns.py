@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.columns import _whole, column_values
+from indexer.columns import column_values
 from indexer.index import open_index, update
+from indexer.whoosh_private import whole_column
 from tests.indexer.test_searcher import fill
 
 
@@ -18,7 +19,7 @@ def test_whole_columns_equal_whooshs_own_reading(tmp_path):
                                           ("published", False, -1)):
             expected = []
             for sub, _ in reader.leaf_readers():
-                assert _whole(sub.column_reader(field, translate=False)) is not None, field  # the fast path ran
+                assert whole_column(sub.column_reader(field, translate=False)) is not None, field  # the fast path ran
                 expected += list(sub.column_reader(field, translate=translate))
             assert column_values(reader, field, missing, translate=translate) == expected, field
         assert reader.doc_count_all() == 320
