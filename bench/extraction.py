@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mirror.build import MirrorConfig  # noqa: E402
-from mirror.texts import corpus_texts  # noqa: E402
-from tests.extraction import evaluation as ev  # noqa: E402
-from tests.extraction import real  # noqa: E402
+from mirror.build import MirrorConfig
+from mirror.texts import corpus_texts
+from tests.extraction import evaluation as ev
+from tests.extraction import real
 
 EXTRACTORS = {"warta": ev.warta, "trafilatura": ev.plain_trafilatura}
 MARGIN = 0.02

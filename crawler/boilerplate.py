@@ -76,7 +76,7 @@ LABEL = re.compile(
     r"\d{1,2}(?:[/-]\d{1,2}[/-]|\s+[a-z]+\s+)\d{2,4}(?:\s*[-|,]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}"
     r"(?:\s*(?:wib|wita|wit))?)?)\W*$",
     re.IGNORECASE)
-# Lines that are page furniture whatever container they sit in (issue 14): share bars, tag lines, syndication
+# Lines that are page furniture whatever container they sit in: share bars, tag lines, syndication
 # and follow-us notes, author boxes, and byline-and-meta lines with a date or a view count.
 FURNITURE_LINE = re.compile(
     r"^\W*(?:"

@@ -208,7 +208,7 @@ def extract(html: str | bytes, url: str, outlet: Outlet | None = None, *, langua
         return _extract(html, url, outlet, language_gate, fetched)
     except Rejected:
         raise
-    except Exception as exc:  # noqa: BLE001 (the contract: never a traceback out of extraction)
+    except Exception as exc:
         _error("page", url, exc)
         raise Rejected("extract-error") from exc
 
@@ -238,7 +238,7 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
         raise Rejected("listing-page")
     try:
         meta = metadata.read(tree)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("metadata", url, exc)
         meta = _fallback_meta(tree, url)
     site_names = [meta.site_name, urlsplit(url).hostname or ""] + ([outlet.name, outlet.host] if outlet else [])
@@ -248,12 +248,12 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
     min_words = MIN_WORDS_DECLARED if info.declared else MIN_WORDS
     try:
         paragraphs = _body(tree, url, outlet.drop if outlet else (), min_words)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("body", url, exc)
         paragraphs = _plain_body(parse(html), url)  # the tree may be half cleaned: start again from the page
     try:
         paragraphs, credits = _tidy(paragraphs, title, meta.headline_h1)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("tidy", url, exc)
         credits = {}
     text = "\n\n".join(paragraphs)
@@ -264,13 +264,13 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
     author = meta.author or credits.get("reporter") or credits.get("author") or credits.get("editor", "")
     try:
         published = _published(meta, url, paragraphs, fetched)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("date", url, exc)
         published = None
     try:
         found = places.tag(title, "\n".join(paragraphs))
         regions, actors = tuple(found.region_names()), tuple(found.actors)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("places", url, exc)
         regions, actors = (), ()
     return Article(url=url, outlet=outlet.id if outlet else "", title=title, text=text,
@@ -297,7 +297,7 @@ def _fallback_meta(tree: etree._Element, url: str) -> metadata.PageMeta:
     meta = metadata.PageMeta()
     try:
         doc = trafilatura.bare_extraction(copy.deepcopy(tree), url=url, with_metadata=True, only_with_metadata=False)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("metadata-fallback", url, exc)
         doc = None
     if doc is not None:
@@ -312,7 +312,7 @@ def _fallback_meta(tree: etree._Element, url: str) -> metadata.PageMeta:
 def _plain_body(tree: etree._Element, url: str) -> list[str]:
     try:
         text = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _error("body-fallback", url, exc)
         return []
     return [p for p in (text or "").split("\n") if p.strip()]

@@ -34,19 +34,19 @@ from scrapy.utils.httpobj import urlparse_cached
 from crawler.urls import fetchable, outlet_ports
 
 
-class OverBudget(IgnoreRequest):  # noqa: N818 (Scrapy's IgnoreRequest family)
+class OverBudget(IgnoreRequest):
     """A request dropped because its outlet's crawl budget is spent."""
 
 
-class Offsite(IgnoreRequest):  # noqa: N818
+class Offsite(IgnoreRequest):
     """A request for a host that is not the outlet's (a redirect elsewhere): never sent."""
 
 
-class Stopping(IgnoreRequest):  # noqa: N818
+class Stopping(IgnoreRequest):
     """A request dropped because the crawl is stopping."""
 
 
-class AlreadyHeld(IgnoreRequest):  # noqa: N818
+class AlreadyHeld(IgnoreRequest):
     """A redirect to an article page this crawl holds already (a shortlink to a permalink read from the
     sitemap): not fetched twice; args[1] is the URL held."""
 

@@ -1,4 +1,4 @@
-"""Where and who: the regions an article is about and the regional-government bodies it names (issue 15).
+"""Where and who: the regions an article is about and the regional-government bodies it names.
 
     from crawler.places import tag
     tags = tag(title, text)

@@ -23,7 +23,7 @@ from twisted.internet.defer import Deferred
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
-class ForbiddenByRobots(IgnoreRequest):  # noqa: N818 (Scrapy's IgnoreRequest family)
+class ForbiddenByRobots(IgnoreRequest):
     """robots.txt does not let warta fetch this URL."""
 
 

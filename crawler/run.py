@@ -152,7 +152,7 @@ def _report_progress(crawlers: list, progress: Callable[[CrawlProgress], None]) 
     def tick() -> None:
         try:
             progress(progress_of(crawlers))
-        except Exception:  # noqa: BLE001 - see above
+        except Exception:
             log.debug("progress callback failed; no more progress this crawl", exc_info=True)
             ticker.stop()
 

@@ -1,67 +1,54 @@
-"""The search index on disk: derived from the store, updated incrementally, rebuilt beside the live copy.
+"""Keeping the search index up to date with the store: `update`, the one entry point.
 
-Layout under the index directory:
-
-    CURRENT             the name of the live generation, replaced atomically (os.replace)
-    gen-<stamp>/        one Whoosh index, warta.json (its fingerprint), stems.tsv (the stem cache),
-                        stories.sqlite3 (story fingerprints and LSH bands, indexer/stories.py),
-                        readers.lock (held shared by every searcher that has the generation open)
-    update.lock         held by the one process writing (others wait)
-
-`update` compares the store's (url, content hash) pairs with the index's and writes only the difference,
+`update` compares the store's (url, content hash) pairs with the index's, or follows the store's change
+log from the position the live generation last applied (applied.json), and writes only the difference,
 so running it twice does nothing the second time. Whoosh commits are atomic (a new TOC file), so a writer
-killed mid-update leaves the last committed index readable and the next update redoes the rest.
-`rebuild` writes a new generation while searchers keep reading the old one, then flips CURRENT.
-A generation other than CURRENT is removed by the next writer once no searcher holds it (readers.lock),
-so a killed rebuild's half-written directory goes too, and a long-lived server is never pulled from under.
+killed mid-update leaves the last committed index readable and the next update redoes the rest. When the
+schema or lexicon changed, or when asked, it rebuilds instead (indexer/rebuild.py): a new generation beside
+the live one, which searchers keep reading until CURRENT flips (indexer/generations.py has the layout).
 """
 
 from __future__ import annotations
 
 import fcntl
-import gc
-import json
 import logging
 import os
 import re
-import shutil
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from indexer.analysis import STEMS, TOKEN, load_stems, save_stems, stem_all, words
+from indexer.analysis import STEMS, load_stems, save_stems
 from indexer.columns import column_values
+from indexer.generations import (
+    CODEC_COMPRESSION,
+    STEMS_FILE,
+    applied_position,
+    built_fingerprint,
+    current_generation,
+    open_index,
+    record_applied,
+    remove_unused,
+    stale_reason,
+)
 from indexer.lexicon import Lexicon
 from indexer.lexicon import load as load_lexicon
-from indexer.schema import article_id, build_schema, document, fingerprint
-from indexer.segments import TermWriter
-from indexer.stories import BANDS_FILE, Grouper, Prints, group, group_table
-from indexer.whoosh_private import finalize_segment, unlocked
+from indexer.rebuild import new_generation
+from indexer.schema import article_id, document, fingerprint
+from indexer.stories import BANDS_FILE, Grouper
 from runtime.processes import die_with_parent
 from store import Store
 
 log = logging.getLogger(__name__)
 
-STEMS_FILE = "stems.tsv"
-READERS_LOCK = "readers.lock"
 COMMIT_EVERY = 20_000  # documents per commit on big updates: a killed update loses at most this much work
-BATCH_SEGMENT = 10_000  # documents per segment in a rebuild (a writer process holds one in memory)
-CODEC_COMPRESSION = 1  # zlib level for posting blocks: as small as Whoosh's default 3 here, cheaper to write
 WRITER_MB = 256
-SURVEY_CHUNK = 5000  # articles per task of the pool that reads the store before a rebuild
-
-
-class IndexMissingError(RuntimeError):
-    """No index has been built yet (run `warta index`)."""
 
 
 @dataclass
@@ -79,91 +66,6 @@ class IndexReport:
         how = f"rebuilt ({self.reason})" if self.rebuilt else "updated"
         return (f"index {how}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
                 f"{self.unchanged} unchanged in {self.seconds:.1f}s [{self.generation}]")
-
-
-def current_generation(root: Path) -> Path | None:
-    try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    gen = root / name
-    return gen if name and _has_index(gen) else None
-
-
-def _has_index(gen: Path) -> bool:
-    """Whether gen holds a committed Whoosh index (a TOC file), without opening it.
-
-    Whoosh's exists_in() opens the latest TOC, which a commit landing at that moment may have just
-    replaced: a reader would take a healthy index for a missing one.
-    """
-    try:
-        return any(entry.name.endswith(".toc") for entry in os.scandir(gen))
-    except OSError:
-        return False
-
-
-def built_fingerprint(gen: Path) -> str:
-    """The fingerprint a generation was built under ('' when unknown)."""
-    try:
-        return json.loads((gen / "warta.json").read_text(encoding="utf-8"))["fingerprint"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return ""
-
-
-def hold_generation(gen: Path) -> int:
-    """Mark a generation as read by this process (a shared lock on its readers.lock); returns the fd to close.
-
-    Raises FileNotFoundError when the generation has been removed meanwhile (the caller looks again).
-    """
-    fd = _readers_lock(gen)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
-        if not _has_index(gen):  # removed while we waited for the lock
-            raise FileNotFoundError(f"index generation {gen.name} was removed")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _readers_lock(gen: Path) -> int:
-    """An fd of gen's readers.lock (made if missing: generations built before it existed have none)."""
-    return os.open(gen / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
-
-
-def open_index(root: Path, lexicon: Lexicon | None = None) -> Index:
-    """The live index, read with this code's schema (not the pickled one), or IndexMissingError."""
-    gen = current_generation(Path(root))
-    if gen is None:
-        raise IndexMissingError(f"no search index at {root} yet; run 'warta index'")
-    return open_generation(gen, build_schema(lexicon))
-
-
-def open_generation(gen: Path, schema) -> Index:
-    """One generation's Whoosh index, its segment files read through the page cache, never copied.
-
-    whoosh3 maps a segment's compound file and then wraps each part in a BytesIO, which copies it: every
-    reader held the whole index in its own memory (4.1 GB for the 5.9 GB index of a million articles, in
-    every `warta serve` worker and in `warta index`). Without mmap the parts are read with seek and read
-    from the shared page cache, which measured no slower (bench/index.py).
-    """
-    return _storage(gen).open_index(schema=schema)
-
-
-def _storage(gen: Path) -> FileStorage:
-    return FileStorage(str(gen), supports_mmap=False)
-
-
-def stale_reason(root: Path, lexicon: Lexicon | None = None) -> str:
-    """Why the live index cannot be updated in place ('' if it can)."""
-    gen = current_generation(Path(root))
-    if gen is None:
-        return "no index yet"
-    built = built_fingerprint(gen)
-    if not built:
-        return "index has no fingerprint"
-    wanted = fingerprint(lexicon)
-    return "" if built == wanted else f"schema or lexicon changed ({built} -> {wanted})"
 
 
 def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None, rebuild: bool = False,
@@ -188,7 +90,7 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
     die_with_parent()  # a killed `warta index` takes its reading, writer and band-table processes with it
     with _exclusive(root), Store(store_path) as store:
         live = current_generation(root)
-        _remove_unused_generations(root, keep={live.name} if live else set())
+        remove_unused(root, keep={live.name} if live else set())
         reason = "asked" if rebuild else stale_reason(root, lexicon)
         if live and built_fingerprint(live) == fingerprint(lexicon):
             load_stems(live / STEMS_FILE)
@@ -196,12 +98,13 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
             STEMS.clear()
         position, linkable = store.position()  # before any article is read: later changes are the next update's
         if reason:
-            report = _rebuild(root, store, _linkable(store.hashes()), names or {}, lexicon, progress, procs, stage)
-            report.reason = reason
+            name, count = new_generation(root, store, _linkable(store.hashes()), names or {}, lexicon, progress,
+                                         procs, stage, min_segment=CRUMB)
+            report = IndexReport(new=count, rebuilt=True, reason=reason, generation=name)
         else:
             report = _update(root, store, (position, linkable), names or {}, lexicon, progress, commit_every,
                              stage)
-        _record(current_generation(root), store, position, lexicon)
+        record_applied(current_generation(root), store, position, lexicon)
     report.seconds = time.monotonic() - started
     log.info(report.summary())
     return report
@@ -297,7 +200,7 @@ def _update(root: Path, store: Store, at: tuple[int, int], names: Mapping[str, s
     position, linkable = at
     gen = current_generation(root)
     ix = open_index(root, lexicon)
-    since = _applied(gen, ix, store)
+    since = applied_position(gen, ix, store)
     logged = since is not None and since <= position
     diff = _logged(ix, store, store.changed(since, position)) if logged else _differences(ix, store)
     report = _apply(gen, ix, store, diff, names, progress, commit_every, stage)
@@ -345,6 +248,10 @@ def _logged(ix: Index, store: Store, urls: set[str]) -> _Diff:
     return _Diff(changed, present, gone, live - len(present) - len(gone))
 
 
+def _writer(ix: Index):
+    return ix.writer(limitmb=WRITER_MB, codec=W3Codec(compression=CODEC_COMPRESSION))
+
+
 def _apply(gen: Path, ix: Index, store: Store, diff: _Diff, names: Mapping[str, str], progress,
            commit_every: int, stage=None) -> IndexReport:
     report = IndexReport(generation=gen.name, unchanged=diff.unchanged, deleted=len(diff.gone))
@@ -379,238 +286,3 @@ def _apply(gen: Path, ix: Index, store: Store, diff: _Diff, names: Mapping[str, 
     return report
 
 
-APPLIED = "applied.json"  # in a generation: the store change-log position its latest commit reflects
-
-
-def _record(gen: Path | None, store: Store, position: int, lexicon: Lexicon) -> None:
-    """Note that gen's latest commit holds every store change up to `position` (written after the commit:
-    a process killed in between leaves a record naming an older commit, which is not trusted)."""
-    if gen is None:
-        return
-    ix = open_generation(gen, build_schema(lexicon))
-    tmp = gen / (APPLIED + ".tmp")
-    tmp.write_text(json.dumps({"store": store.identity(), "position": position, "commit": ix.latest_generation()}),
-                   encoding="utf-8")
-    os.replace(tmp, gen / APPLIED)
-
-
-def _applied(gen: Path, ix: Index, store: Store) -> int | None:
-    """The change-log position of gen's latest commit, or None when the record is missing or not about
-    this store and this commit."""
-    try:
-        record = json.loads((gen / APPLIED).read_text(encoding="utf-8"))
-        if record["store"] == store.identity() and record["commit"] == ix.latest_generation():
-            return int(record["position"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
-
-
-def _rebuild(root: Path, store: Store, wanted: dict[str, str], names: Mapping[str, str], lexicon: Lexicon,
-             progress, procs: int, stage=None) -> IndexReport:
-    root.mkdir(parents=True, exist_ok=True)
-    gen = root / f"gen-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
-    gen.mkdir()
-    (gen / READERS_LOCK).touch()
-    ix = _storage(gen).create_index(build_schema(lexicon))
-    report = IndexReport(rebuilt=True, generation=gen.name)
-    rows = store.rows_of(wanted)  # read in the order they were stored: a big store front to back
-    if stage:
-        stage("stemming", len(rows))
-    prints, rows = _survey(store, rows, lexicon, procs)
-    story = group(prints)
-    if stage:
-        stage("indexing", len(rows))
-    # Writer processes forked from this one (the warm STEMS cache comes along) each read a run of the rows
-    # and write it as one segment; one commit then lists them all. On a small build smaller runs keep
-    # every process busy; none is so small an update would merge it.
-    size = BATCH_SEGMENT if procs == 1 else max(CRUMB, min(BATCH_SEGMENT, len(rows) // (4 * procs)))
-    with _Segments(gen, procs, progress) as writers, _beside(procs > 1, group_table, gen / BANDS_FILE, prints, story):
-        for at in range(0, len(rows), size):
-            run = slice(at, at + size)
-            writers.write(store.path, rows[run], prints.ids[run], story[run], dict(names))
-        segments = writers.written()
-    report.new = writers.count
-    ix.writer().commit(mergetype=lambda _, existing: existing + segments)  # one TOC lists them all
-    save_stems(gen / STEMS_FILE)
-    (gen / "warta.json").write_text(json.dumps({"fingerprint": fingerprint(lexicon),
-                                                "built": datetime.now(UTC).isoformat(timespec="seconds"),
-                                                "articles": report.new}), encoding="utf-8")
-    _point_to(root, gen)
-    _remove_unused_generations(root, keep={gen.name})
-    return report
-
-
-def _writer(ix: Index):
-    return ix.writer(limitmb=WRITER_MB, codec=W3Codec(compression=CODEC_COMPRESSION))
-
-
-class _Segments:
-    """Writes segments of a generation (write_segment) in `procs` forked processes (in this one when procs
-    is 1), keeping at most procs runs waiting. `progress` hears how many documents are written, as each
-    segment is. A Ctrl-C or an error ends the processes (Pool.terminate) rather than waiting for work the
-    next run throws away with the half-built generation."""
-
-    def __init__(self, gen: Path, procs: int, progress: Callable[[int], object] | None = None):
-        self.gen, self.procs, self.progress = gen, procs, progress
-        self.pool = None
-        if procs > 1:
-            import multiprocessing
-
-            self.pool = multiprocessing.get_context("fork").Pool(procs)
-        self.pending: deque = deque()
-        self.done: list = []
-        self.count = 0
-
-    def __enter__(self) -> _Segments:
-        return self
-
-    def __exit__(self, exc_type, *exc) -> None:
-        if self.pool is None:
-            return
-        if exc_type is None:
-            self.pool.close()
-        else:
-            self.pool.terminate()
-        self.pool.join()
-
-    def write(self, *args) -> None:
-        if self.pool is None:
-            self._finished(*write_segment(self.gen, *args))
-            return
-        self.pending.append(self.pool.apply_async(write_segment, (self.gen, *args)))
-        while self.pending and (len(self.pending) > self.procs or self.pending[0].ready()):
-            self._finished(*self.pending.popleft().get())
-
-    def written(self) -> list:
-        """The segments, in the order their runs were given."""
-        while self.pending:
-            self._finished(*self.pending.popleft().get())
-        return self.done
-
-    def _finished(self, segment, count: int) -> None:
-        self.done.append(segment)
-        self.count += count
-        if self.progress:
-            self.progress(self.count)
-
-
-def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], stories: list[str],
-                  names: Mapping[str, str]) -> tuple[object, int]:
-    """The articles at these rows as one new segment of the generation's index (not yet listed by its
-    TOC), with their stories (ids and stories run with the rows), and how many it holds.
-
-    The cyclic garbage collector is off meanwhile: a segment's postings are millions of new objects and
-    make no cycles, and the collector's passes over them were a quarter of the time adding documents took.
-    """
-    gc.disable()
-    try:
-        ix = _storage(gen).open_index()
-        writer = unlocked(TermWriter, ix, codec=W3Codec(compression=CODEC_COMPRESSION))
-        k = 0
-        with Store(store_path, readonly=True) as store:
-            for article, digest in store.articles_at(rows):
-                doc = document(article, digest, names.get(article.outlet, ""))
-                while ids[k] != doc["id"]:  # a row the crawl replaced since the survey
-                    k += 1
-                doc["story"] = stories[k]
-                writer.add_document(**doc)
-        return finalize_segment(writer), writer.doc_count()
-    finally:
-        gc.enable()
-
-
-@contextmanager
-def _beside(forked: bool, task: Callable, *args):
-    """Run task in a forked process while the block runs (in this one, before it, when not forked); an
-    error in it fails the block's end."""
-    if not forked:
-        task(*args)
-        yield
-        return
-    import multiprocessing
-
-    process = multiprocessing.get_context("fork").Process(target=task, args=args)
-    process.start()
-    try:
-        yield
-    except BaseException:
-        process.terminate()
-        raise
-    finally:
-        process.join()
-    if process.exitcode:
-        raise RuntimeError(f"{task.__name__} failed in its process (exit code {process.exitcode})")
-
-
-def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> tuple[Prints, list[int]]:
-    """Read every article once before a rebuild writes anything, on all cores: stem each word the cache
-    lacks (into STEMS, which the writer processes inherit) and fingerprint each article for stories.group.
-    Returns the fingerprints and the rows they were read from (a row the crawl removed meanwhile is not)."""
-    chunks = [rows[i:i + SURVEY_CHUNK] for i in range(0, len(rows), SURVEY_CHUNK)] or [[]]
-    with _mapping(procs if len(rows) >= 1000 else 1) as each:
-        found = list(each(_read, [store.path] * len(chunks), chunks))
-        new = sorted(set().union(*(words_ for words_, _, _ in found)).difference(STEMS))
-        jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
-        for stems in each(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
-            STEMS.update(stems)
-    return Prints.join([p for _, _, p in found]), [row for _, read, _ in found for row in read]
-
-
-@contextmanager
-def _mapping(procs: int):
-    """`map` over a pool of procs processes (forked: they see STEMS as it is), or in this one."""
-    if procs < 2:
-        yield map
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(procs) as pool:
-        yield pool.map
-
-
-def _read(store_path: Path, rows: list[int]) -> tuple[set[str], list[int], Prints]:
-    """The distinct words, the rows read and the fingerprints of the articles at these rows (a pool task)."""
-    raw: set[str] = set()
-    read, found = [], []
-    with Store(store_path, readonly=True) as store:
-        for row, url, title, text, published in store.texts_at(rows):
-            raw.update(TOKEN.findall(title), TOKEN.findall(text))
-            read.append(row)
-            found.append((article_id(url), title, text, published))
-    return words(" ".join(raw)), read, Prints.of(found)
-
-
-def _point_to(root: Path, gen: Path) -> None:
-    tmp = root / "CURRENT.tmp"
-    tmp.write_text(gen.name + "\n", encoding="utf-8")
-    os.replace(tmp, root / "CURRENT")
-
-
-def _remove_unused_generations(root: Path, keep: set[str]) -> list[str]:
-    """Remove every generation but `keep` that no searcher holds; held ones wait for a later writer.
-
-    Called with the update lock held, so no rebuild is writing one: a generation that is neither live
-    nor held is a replaced one or what a killed rebuild left.
-    """
-    removed = []
-    for path in sorted(root.glob("gen-*")):
-        if not path.is_dir() or path.name in keep:
-            continue
-        try:
-            fd = _readers_lock(path)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            continue  # a searcher still reads it
-        try:
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path.name)
-        finally:
-            os.close(fd)
-    if removed:
-        log.info("removed unused index generations: %s", ", ".join(removed))
-    return removed

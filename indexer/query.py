@@ -96,7 +96,7 @@ class QueryParser:
         joined = self.join_forms(text)
         try:
             query = self._syntax.parse(joined)
-        except Exception:  # noqa: BLE001 - any parser failure means: run the plain words instead
+        except Exception:
             query = NullQuery
         if query is not NullQuery and any(positive_terms(query)):
             return ParsedQuery(query, joined, False)

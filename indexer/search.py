@@ -34,7 +34,7 @@ from indexer import timeline
 from indexer.analysis import STEMS, load_stems, terms
 from indexer.columns import column_values
 from indexer.docsets import docs
-from indexer.index import (
+from indexer.generations import (
     STEMS_FILE,
     IndexMissingError,
     built_fingerprint,

@@ -106,7 +106,7 @@ class HostileSite:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 site.hits.append((self.path, time.time()))
                 answer = site.route(parts.path, parts.query) or (404, "text/html", "<h1>404 Not Found</h1>")

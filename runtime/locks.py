@@ -27,7 +27,7 @@ class OutletLock:
     def acquire(self) -> bool:
         """Take the lock if it is free; False if another process holds it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the lock is held
+        fh = open(self.path, "a+")
         try:
             fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

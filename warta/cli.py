@@ -233,7 +233,7 @@ def _index_progress():
 def _search(args: argparse.Namespace) -> int:
     import json
 
-    from indexer.index import IndexMissingError
+    from indexer.generations import IndexMissingError
     from indexer.search import Searcher, SearchRequest
     from indexer.serialize import result_json, timeline_json
     from search_web.params import parse_date
@@ -444,7 +444,7 @@ def _hostile_mirror(args: argparse.Namespace) -> int:
 def _watch(args: argparse.Namespace) -> int:
     import json
 
-    from indexer.index import IndexMissingError
+    from indexer.generations import IndexMissingError
     from indexer.search import Searcher
     from monitor import watches
     from store import Store, WatchExists
@@ -626,7 +626,7 @@ def _demo(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
 
-    from indexer.index import current_generation
+    from indexer.generations import current_generation
     from mirror.build import MirrorConfig
     from mirror.server import Mirror
     from registry.schedules import Schedule, ScheduleError

@@ -139,7 +139,7 @@ class Scheduler:
         cmd = [sys.executable, "-m", "warta", "--data", str(self.data), "crawl", "--outlet", outlet.id]
         if self.seeds:
             cmd += ["--seeds", str(self.seeds)]
-        errors = open(log_dir(self.data) / "crawl-errors.log", "a", encoding="utf-8")  # noqa: SIM115
+        errors = open(log_dir(self.data) / "crawl-errors.log", "a", encoding="utf-8")
         try:
             # Its own session: a Ctrl-C in the terminal reaches the scheduler, which forwards exactly one.
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
@@ -210,11 +210,11 @@ class Scheduler:
                 report = update(index_path(self.data), store_path(self.data), self.names)
                 if report.rebuilt or report.new or report.updated or report.deleted:
                     log.info(report.summary())
-            except Exception:  # noqa: BLE001 - the scheduler must outlive a failed update; it retries next time
+            except Exception:
                 log.exception("index update failed")
             try:
                 self._run_watches()
-            except Exception:  # noqa: BLE001 - nor a failed watch run: what waits is delivered next time
+            except Exception:
                 log.exception("watch run failed")
             finally:
                 self._index_idle.set()

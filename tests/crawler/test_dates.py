@@ -41,7 +41,7 @@ def test_an_impossible_iso_date_is_no_date():
     assert parse_iso("2025-08-25T10:15:00+07:00").day == 25
 
 
-# -- issue 14: the article's own date, in order; never a date from a list of other articles --------------
+# -- the article's own date, in order; never a date from a list of other articles --------------
 BODY = ("<p>Pemerintah Kota Binjai menggelar apel gabungan aparatur sipil negara di lapangan kantor wali kota pada "
         "pagi hari bersama seluruh pimpinan organisasi perangkat daerah.</p>"
         "<p>Wali Kota meminta seluruh pimpinan organisasi perangkat daerah meningkatkan pelayanan publik bagi warga "

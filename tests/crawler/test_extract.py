@@ -33,7 +33,7 @@ def ps(*texts: str) -> str:
     ("Pemko Binjai Raih Predikat Baik | Waspada Online", ["Waspada Online"], "Pemko Binjai Raih Predikat Baik"),
     ("Siantar Terkini: Dinkes Gelar Vaksinasi", ["Siantar Terkini"], "Dinkes Gelar Vaksinasi"),
     ("Tanya Jawab: Apa Itu SPBE? - Mimbar Umum", ["Mimbar Umum"], "Tanya Jawab: Apa Itu SPBE?"),
-    # issue 14: the outlet's name from og:site_name, the outlet and the page's host
+    # the outlet's name from og:site_name, the outlet and the page's host
     ("Menhub Bocorkan Penyebab Harga Tiket - Kompas.com", ["money.kompas.com"], "Menhub Bocorkan Penyebab Harga Tiket"),
     ("Pemko Binjai Raih Predikat | Republika Online", ["republika.co.id"], "Pemko Binjai Raih Predikat"),
     ("Tribun-Medan.com - Wali Kota Medan Tinjau Banjir", ["medan.tribunnews.com"], "Wali Kota Medan Tinjau Banjir"),
@@ -148,7 +148,7 @@ def test_metadata_wins_over_text_and_the_url_fills_in():
         == "2024-01-02T00:00:00+07:00"
 
 
-# -- issue 14: page kinds by structure, furniture rules that spare the article --------------------------
+# -- page kinds by structure, furniture rules that spare the article --------------------------
 LONG = " ".join(PARAS * 6)  # one long text block (> 150 words)
 TEASERS = "".join(f"<article class='post'><h2><a href='/b-{i}/'>Judul berita lain nomor {i}</a></h2>"
                   f"<p>Ringkasan singkat {i}.</p></article>" for i in range(6))

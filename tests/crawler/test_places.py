@@ -1,4 +1,4 @@
-"""Regions and government actors read from an article (crawler/places.py, seeds/places.toml; issue 15).
+"""Regions and government actors read from an article (crawler/places.py, seeds/places.toml).
 
 One case per rule. The tagger is built once for the module (a few seconds: the whole gazetteer with desa).
 """

@@ -1,4 +1,4 @@
-"""extract() never raises on any HTML (issue 14 item 4): real pages, mutated 1,000 ways, go through it and come
+"""extract() never raises on any HTML: real pages, mutated 1,000 ways, go through it and come
 out as an Article or as Rejected, never as a traceback.
 
 The pages are the real sets when they are laid out (tests/extraction/real.py), else the mirror set; every

@@ -1,5 +1,5 @@
 """Pages nobody on this project wrote: warta must never be worse than plain trafilatura, the library it falls
-back to (issue 14: per page F1 >= trafilatura's - 0.02, and above it overall)."""
+back to (the bar: per page F1 >= trafilatura's - 0.02, and above it overall)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_real_indonesian_pages_warta_ahead_of_trafilatura_overall(scores):
 
 
 @needs_pages
-@pytest.mark.xfail(strict=True, reason="issue 14 item 2, open: with the scrapers' own saved pages and gold added "
+@pytest.mark.xfail(strict=True, reason="open: with the scrapers' own saved pages and gold added "
                    "(anpandu/indonesian-news-scraper, hafizbadrie/slasherrb) warta trails trafilatura on 2 pages "
                    "of 45: a liputan6.com photo page of 2016 (the gold is its captions, which warta drops as captions; "
                    "it keeps the page's furniture) and one merdeka.com page of 2015 (warta drops a 'Baca juga' "
@@ -77,7 +77,7 @@ def test_real_indonesian_pages_never_worse_than_trafilatura(scores):
 
 
 @needs_pages
-@pytest.mark.xfail(strict=True, reason="issue 14 item 2, open: overall warta is ahead on the Scrapinghub set, but "
+@pytest.mark.xfail(strict=True, reason="open: overall warta is ahead on the Scrapinghub set, but "
                    "on 2 pages of 181 its theme container keeps furniture no general rule catches yet (an "
                    "'abstract' box above the body, a newsletter box without a telling class name); "
                    "bench/extraction.py lists them")

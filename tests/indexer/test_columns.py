@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from indexer.columns import column_values
-from indexer.index import open_index, update
+from indexer.generations import open_index
+from indexer.index import update
 from indexer.whoosh_private import whole_column
 from tests.indexer.test_searcher import fill
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from indexer import index as index_module
-from indexer.index import _indexed, current_generation, open_index, stale_reason, update
+from indexer.generations import current_generation, open_index, stale_reason
+from indexer.index import _indexed, update
 from indexer.lexicon import load, parse
 from indexer.schema import article_id
 from indexer.search import Searcher, SearchRequest
@@ -81,7 +82,7 @@ def test_rebuild_swaps_in_a_new_generation_while_search_keeps_answering(data):
         while not done.is_set():
             try:
                 answers.append(searcher.search(SearchRequest("kota")).total)
-            except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            except Exception as exc:
                 errors.append(exc)
 
     thread = threading.Thread(target=keep_searching)
@@ -188,15 +189,15 @@ import faulthandler, json, multiprocessing, os, signal, sys, time
 faulthandler.dump_traceback_later(60, exit=True)  # a hang shows where it is
 # as at a terminal: a suite started in the background (`./dev test &`) hands its children SIGINT ignored
 signal.signal(signal.SIGINT, signal.default_int_handler)
-from indexer import index
+from indexer import index, rebuild
 from indexer.index import update
 index.CRUMB = 200
-write_segment = index.write_segment
+write_segment = rebuild.write_segment
 def stuck_after_the_first_runs(gen, store, rows, *rest):
     if rows[0] > 200:
         time.sleep(600)  # a writer that would hold the Ctrl-C up for ten minutes
     return write_segment(gen, store, rows, *rest)
-index.write_segment = stuck_after_the_first_runs
+rebuild.write_segment = stuck_after_the_first_runs
 def progress(n):
     if n >= 200 and not os.path.exists(sys.argv[3]):
         open(sys.argv[3], "w").write(json.dumps([p.pid for p in multiprocessing.active_children()]))

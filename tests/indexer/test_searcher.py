@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.index import current_generation, update
+from indexer.generations import current_generation
+from indexer.index import update
 from indexer.search import SORTS, Searcher, SearchRequest
 from store import Article, Store
 
@@ -108,7 +109,7 @@ def test_a_long_lived_searcher_follows_adds_edits_and_deletes_while_threads_sear
                     ids = [h.article.id for h in result.hits]
                     if len(ids) != len(set(ids)):
                         problems.append(f"duplicate ids in one page ({sort})")
-            except Exception as exc:  # noqa: BLE001 - every failure is a finding
+            except Exception as exc:
                 problems.append(repr(exc))
 
     threads = [threading.Thread(target=client) for _ in range(4)]
@@ -219,7 +220,7 @@ def test_undated_and_absurdly_dated_articles_neither_stop_indexing_nor_filters(t
 
 
 def test_a_lexicon_change_restems_words_the_old_cache_knew(tmp_path):
-    from indexer.index import open_index
+    from indexer.generations import open_index
     from indexer.lexicon import load, parse
 
     with Store(tmp_path / "warta.sqlite3") as store:
@@ -263,7 +264,7 @@ def test_searches_never_fail_while_commits_and_rebuilds_land(tmp_path):
                 live.search(SearchRequest(rng.choice(["banjir", "berita", "pemko OR jalan"]), sort=rng.choice(SORTS),
                                           page=rng.choice((1, 2, 3)), per_page=rng.choice((5, 20))))
                 searched[0] += 1
-            except Exception as exc:  # noqa: BLE001 - every failure is a finding
+            except Exception as exc:
                 failures.append(repr(exc))
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from indexer.index import CODEC_COMPRESSION, _storage
+from indexer.generations import CODEC_COMPRESSION, storage
 from indexer.schema import build_schema
 from indexer.segments import TermWriter
 
@@ -22,7 +22,7 @@ WORDS = ["pemko", "siantar", "pelayanan", "melayani", "dilayani", "wali", "kota"
 
 
 def _segment(directory: Path, writer_class, docs: list[dict]):
-    ix = _storage(directory).create_index(build_schema())
+    ix = storage(directory).create_index(build_schema())
     writer = writer_class(ix, codec=W3Codec(compression=CODEC_COMPRESSION))
     for doc in docs:
         writer.add_document(**doc)
@@ -110,7 +110,7 @@ def test_any_documents_read_back_alike(raw):
 
 
 def test_merges_are_left_to_segment_writer(tmp_path):
-    ix = _storage(tmp_path).create_index(build_schema())
+    ix = storage(tmp_path).create_index(build_schema())
     writer = TermWriter(ix)
     with pytest.raises(NotImplementedError):
         writer.add_reader(ix.reader())
@@ -124,7 +124,7 @@ def test_a_merge_reads_inlined_postings_back_as_whoosh_wrote_them(tmp_path):
     merged = []
     for name, writer_class in (("theirs", SegmentWriter), ("ours", TermWriter)):
         (tmp_path / name).mkdir()
-        ix = _storage(tmp_path / name).create_index(build_schema())
+        ix = storage(tmp_path / name).create_index(build_schema())
         for part in (docs[:25], docs[25:]):
             writer = writer_class(ix, codec=W3Codec(compression=CODEC_COMPRESSION))
             for doc in part:

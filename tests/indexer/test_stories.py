@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import open_index, update
+from indexer.generations import open_index
+from indexer.index import update
 from indexer.search import Searcher, SearchRequest
 from indexer.stories import Grouper, containment, fingerprint
 from store import Article, Store

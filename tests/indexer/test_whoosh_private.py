@@ -11,7 +11,8 @@ import pytest
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from indexer import whoosh_private
-from indexer.index import open_index, update
+from indexer.generations import open_index
+from indexer.index import update
 from indexer.postings import Postings
 from tests.indexer.test_searcher import fill
 

@@ -1,4 +1,4 @@
-"""The written news of the mirror (mirror/newsgen.py): issue 18's bar for a demo without the corpus."""
+"""The written news of the mirror (mirror/newsgen.py): good enough for a demo without the corpus."""
 
 from __future__ import annotations
 

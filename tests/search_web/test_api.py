@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import jsonschema
 import pytest
 
-from indexer.index import current_generation
+from indexer.generations import current_generation
 from tests.conftest import fetch, warta_server
 
 
