@@ -32,9 +32,9 @@ from crawler.discovery import (
     wordpress_feed_page,
 )
 from crawler.encoding import HTML_TYPES, looks_binary
-from crawler.extract import page_info
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.middlewares import AlreadyHeld, Offsite, OverBudget, Stopping
+from crawler.pagekind import head_info
 from crawler.robots import ForbiddenByRobots, unreachable
 from crawler.urls import is_article_url, page_key, safe_canonical, same_site
 from registry import Outlet, load_registry, select
@@ -53,7 +53,7 @@ class OutletSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.outlet = outlet if isinstance(outlet, Outlet) else select(load_registry(seeds), [outlet])[0]
         self.allowed_domains = list(self.outlet.allowed_hosts)
-        self.since = _since(since)
+        self.since = parse_since(since)
         self.limit = int(limit) if limit else None
         self.refresh = refresh in (True, "1", "true", "yes")
         self.known: dict[str, str] = {}  # page_key -> a URL the store holds for it (article, alias, reject)
@@ -299,8 +299,8 @@ class OutletSpider(scrapy.Spider):
             yield RejectItem(canon, self.outlet.id, "not-html")
             return
         html = response.text
-        info = page_info(html)
-        if info.is_challenge:  # not worth an extraction
+        declared_canonical, challenge = head_info(html)
+        if challenge:  # not worth an extraction
             self._blocked(canon)
             yield RejectItem(canon, self.outlet.id, "challenge", remember=False)
             return
@@ -308,10 +308,10 @@ class OutletSpider(scrapy.Spider):
         if key is None or not same_site(key, self.outlet.allowed_hosts):  # redirected off the outlet's hosts
             yield RejectItem(canon, self.outlet.id, "offsite", remember=False)
             return
-        if info.canonical:
+        if declared_canonical:
             # Only an http(s) URL on the outlet's own hosts may name the article (never javascript:, never
             # another site); anything else falls back to the URL the page was fetched from.
-            declared = self._canonical(urljoin(response.url, info.canonical.strip()))
+            declared = self._canonical(urljoin(response.url, declared_canonical))
             if declared and same_site(declared, self.outlet.allowed_hosts):
                 key = declared
             else:
@@ -465,7 +465,8 @@ def failure_reason(failure) -> str:
     return name
 
 
-def _since(value) -> date | None:
+def parse_since(value) -> date | None:
+    """The --since bound (YYYY-MM-DD, or a date) as a date; None for none. ValueError says what was wrong."""
     if value in (None, ""):
         return None
     if isinstance(value, date):

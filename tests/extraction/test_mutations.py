@@ -112,8 +112,8 @@ def test_garbled_json_ld_never_breaks_the_metadata(html):
 
 
 def test_nested_json_ld_keywords_become_flat_tags():
-    from crawler.extract import parse
     from crawler.metadata import read
+    from crawler.pagekind import parse
 
     html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "x", '
             '"keywords": [["Pemko Binjai", ["ASN"]], {"name": "Pelayanan"}, "Wali Kota, Binjai", 5]}</script>'
