@@ -149,7 +149,7 @@ def test_a_replaced_catalog_is_closed_once_its_last_request_ends(tmp_path):
     fill(tmp_path, 30)
     update(tmp_path / "index", tmp_path / "warta.sqlite3")
     searcher = Searcher(tmp_path / "index")
-    with searcher._using() as held:  # a request in flight on the first commit
+    with searcher.index.using() as held:  # a request in flight on the first commit
         with Store(tmp_path / "warta.sqlite3") as store:
             store.save(article(999, random.Random(3)))
         update(tmp_path / "index", tmp_path / "warta.sqlite3")
