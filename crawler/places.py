@@ -101,8 +101,12 @@ class Tags:
         return out
 
 
-# automaton values: (type, payload, number of words)
-_R, _K, _O, _A, _P = "R", "K", "O", "A", "P"
+# What an automaton entry is; its value is (what, payload, number of words, key).
+REGION = "region"  # a region's name or alias; payload: the codes of the regions it may be
+KIND = "kind"  # "Pemko", "Bupati", "DPRD", "Kecamatan": payload (the region kind it names, the actor it makes)
+OFFICE = "office"  # "Dinkes", "BPBD": payload, the office's official name
+ACTOR = "actor"  # an alias of one body ("Pemkot Medan"): payload (the actor, its region's code)
+PLACE = "place"  # "Kecamatan X", "Desa X": payload, the codes of the kabupaten/kota holding an X
 
 
 @dataclass
@@ -114,11 +118,83 @@ class _Match:
     key: str
 
 
+@dataclass
+class _Text:
+    """One article as the rules read it: its words, where each sits in the raw text, title and dateline."""
+
+    raw: str
+    words: list[str]
+    starts: list[int]  # offset of each word in raw
+    ends: list[int]
+    npos: list[int]  # offset of each word in the normalised text
+    norm: str  # " word word ... ": what the automaton runs over
+    n_title: int  # words [0, n_title) are the title
+    dateline: re.Match | None
+    dl_words: tuple[int, int]  # the dateline's words
+
+    @classmethod
+    def read(cls, title: str, text: str) -> _Text:
+        raw = title + "\n" + text
+        words, starts, ends, npos, pos = [], [], [], [], 1
+        for m in _WORD.finditer(raw):
+            w = m.group().lower()
+            words.append(w)
+            starts.append(m.start())
+            ends.append(m.end())
+            npos.append(pos)
+            pos += len(w) + 1
+        body_at = len(title) + 1
+        n_title = bisect.bisect_left(starts, body_at)
+        dl = _DATELINE.match(text)
+        dl_words = (n_title, bisect.bisect_left(starts, body_at + dl.end(1))) if dl else (0, 0)
+        return cls(raw, words, starts, ends, npos, " " + " ".join(words) + " ", n_title, dl, dl_words)
+
+    def in_lead(self, i: int) -> bool:
+        """Word i is in the title or the dateline."""
+        return i < self.n_title or self.dl_words[0] <= i < self.dl_words[1]
+
+    def before(self, i: int) -> str:
+        """The word before word i in the same part (the body's first word has none)."""
+        return self.words[i - 1] if i > 0 and i != self.n_title else ""
+
+    def glued(self, i: int) -> bool:
+        """Nothing but spaces (or a closing bracket) between word i and the one before it."""
+        return i > 0 and self.raw[self.ends[i - 1]:self.starts[i]].strip(" \t)") == ""
+
+    def capital(self, i: int) -> bool:
+        return self.raw[self.starts[i]].isupper()
+
+    def followed_by_name(self, last: int) -> bool:
+        """A capitalised word right after word `last` (no punctuation between), in the same part."""
+        nxt = last + 1
+        return (nxt < len(self.words) and nxt != self.n_title and self.capital(nxt)
+                and self.raw[self.ends[last]:self.starts[nxt]].strip() == "")
+
+
+@dataclass
+class _Found:
+    """What the rules gather over one article, before the thresholds."""
+
+    score: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    strong: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # named with a kind word
+    bare: list[tuple[tuple[str, ...], float]] = field(default_factory=list)  # ambiguous bare names, resolved last
+    places: list[tuple[tuple[str, ...], float]] = field(default_factory=list)  # kecamatan and desa, resolved last
+    title_common: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    body_common: set[str] = field(default_factory=set)
+    actors: list[str] = field(default_factory=list)
+
+    def actor(self, name: str) -> None:
+        if name not in self.actors:
+            self.actors.append(name)
+
+
 def _norm(s: str) -> str:
     return " ".join(w.lower() for w in _WORD.findall(s))
 
 
 class Tagger:
+    """The gazetteer and seeds/places.toml compiled into one automaton, and the rules that read its matches."""
+
     def __init__(self, seeds: Path = SEEDS, with_desa: bool = True):
         self.g = gazetteer.load()
         data = tomllib.loads(Path(seeds).read_text(encoding="utf-8"))
@@ -129,9 +205,34 @@ class Tagger:
         self.not_actor_after = {_norm(x) for x in data.get("not_actor_after", {}).get("words", [])}
         self.not_region_after = {_norm(x) for x in data.get("not_region_after", {}).get("words", [])}
         self.not_kind_after = {_norm(x) for x in data.get("not_region_after", {}).get("with_kind", [])}
+        by_kec: dict[str, set[str]] = defaultdict(set)
+        for k in self.g.kecamatan:
+            by_kec[_norm(k.name)].add(k.regency)
+        self.kecamatan_by_name = {n: tuple(sorted(c)) for n, c in by_kec.items()}
         by_name = {r.name: r for r in self.g.regions.values()}
+        auto = ahocorasick.Automaton()
+        # places first, so that a region name or kind word with the same key wins
+        for key, codes in self._places(with_desa).items():
+            auto.add_word(" " + key, (PLACE, tuple(sorted(codes)), key.count(" ") + 1, key))
+        for key, codes in self._region_names(data, by_name, seeds).items():
+            auto.add_word(" " + key, (REGION, tuple(sorted(codes)), key.count(" ") + 1, key))
+        for key, spec in data.get("kinds", {}).items():
+            k = _norm(key)
+            auto.add_word(" " + k, (KIND, (spec.get("kind"), spec.get("actor")), k.count(" ") + 1, k))
+        for official, forms in data.get("opd", {}).items():
+            for f in forms:
+                k = _norm(f)
+                auto.add_word(" " + k, (OFFICE, official, k.count(" ") + 1, k))
+        for alias, actor in data.get("actor_aliases", {}).items():
+            k = _norm(alias)
+            region = next((r for r in sorted(by_name, key=len, reverse=True) if actor.endswith(" " + r)), None)
+            auto.add_word(" " + k, (ACTOR, (actor, by_name[region].code if region else None), k.count(" ") + 1, k))
+        auto.make_automaton()
+        self.automaton = auto
 
-        names: dict[str, set[str]] = defaultdict(set)  # phrase -> region codes
+    def _region_names(self, data: dict, by_name: dict, seeds: Path) -> dict[str, set[str]]:
+        """phrase -> the codes of the regions it names: short names, written together too, and the aliases."""
+        names: dict[str, set[str]] = defaultdict(set)
         for r in self.g.regions.values():
             names[_norm(r.short)].add(r.code)
             joined = _norm(r.short).replace(" ", "")
@@ -142,9 +243,10 @@ class Tagger:
                 raise ValueError(f"{seeds}: [aliases] names an unknown region {official!r}")
             for a in alts:
                 names[_norm(a)].add(by_name[official].code)
+        return names
 
-        auto = ahocorasick.Automaton()
-        # places first, so that a region name or kind word with the same key wins
+    def _places(self, with_desa: bool) -> dict[str, set[str]]:
+        """"kecamatan X", "desa X" (and their other words) -> the codes of the kabupaten/kota holding an X."""
         places: dict[str, set[str]] = defaultdict(set)
         for k in self.g.kecamatan:
             for pre in ("kecamatan", "kec", "distrik"):
@@ -159,186 +261,147 @@ class Tagger:
             if count[n] <= 3:  # a name held by many villages says nothing
                 for pre in ("desa", "kelurahan"):
                     places[f"{pre} {n}"] |= codes
-        by_kec: dict[str, set[str]] = defaultdict(set)
-        for k in self.g.kecamatan:
-            by_kec[_norm(k.name)].add(k.regency)
-        self.kecamatan_by_name = {n: tuple(sorted(c)) for n, c in by_kec.items()}
-        for key, codes in places.items():
-            auto.add_word(" " + key, (_P, tuple(sorted(codes)), key.count(" ") + 1, key))
-        for key, codes in names.items():
-            auto.add_word(" " + key, (_R, tuple(sorted(codes)), key.count(" ") + 1, key))
-        for key, spec in data.get("kinds", {}).items():
-            k = _norm(key)
-            auto.add_word(" " + k, (_K, (spec.get("kind"), spec.get("actor")), k.count(" ") + 1, k))
-        for official, forms in data.get("opd", {}).items():
-            for f in forms:
-                k = _norm(f)
-                auto.add_word(" " + k, (_O, official, k.count(" ") + 1, k))
-        for alias, actor in data.get("actor_aliases", {}).items():
-            k = _norm(alias)
-            region = next((r for r in sorted(by_name, key=len, reverse=True) if actor.endswith(" " + r)), None)
-            auto.add_word(" " + k, (_A, (actor, by_name[region].code if region else None), k.count(" ") + 1, k))
-        auto.make_automaton()
-        self.automaton = auto
+        return places
 
     # -- the one pass -------------------------------------------------------------------------------------
 
     def tag(self, title: str, text: str) -> Tags:
-        title = title or ""
-        text = text or ""
-        raw = title + "\n" + text
-        body_at = len(title) + 1
-        words: list[str] = []
-        starts: list[int] = []  # offset of each word in raw
-        ends: list[int] = []
-        npos: list[int] = []  # offset of each word in the normalised text
-        pos = 1
-        for m in _WORD.finditer(raw):
-            w = m.group().lower()
-            words.append(w)
-            starts.append(m.start())
-            ends.append(m.end())
-            npos.append(pos)
-            pos += len(w) + 1
-        norm = " " + " ".join(words) + " "
-        n_title = bisect.bisect_left(starts, body_at)  # words [0, n_title) are the title
-        dl = _DATELINE.match(text)
-        dl_words = (n_title, bisect.bisect_left(starts, body_at + dl.end(1))) if dl else (0, 0)
-
-        matches: list[_Match] = []
-        for end, (typ, payload, nw, key) in self.automaton.iter_long(norm):
-            if norm[end + 1] != " ":
-                continue  # ends inside a word
-            first = bisect.bisect_left(npos, end - len(key) + 1)
-            if first >= len(npos) or npos[first] != end - len(key) + 1:
-                continue  # starts inside a word
-            matches.append(_Match(typ, payload, first, first + nw - 1, key))
-
-        regions = self.g.regions
-        score: dict[str, float] = defaultdict(float)
-        strong: dict[str, float] = defaultdict(float)
-        pending_bare: list[tuple[tuple[str, ...], float]] = []  # ambiguous bare mentions, resolved at the end
-        pending_place: list[tuple[tuple[str, ...], float]] = []
-        title_common: list[tuple[tuple[str, ...], str]] = []
-        actors: list[str] = []
-        body_common: set[str] = set()
-
-        def zone_weight(i: int, lead: float, body: float) -> float:
-            if i < n_title or dl_words[0] <= i < dl_words[1]:
-                return lead
-            return body
-
-        def pick(codes: tuple[str, ...], kind: str | None) -> str | None:
-            if kind:
-                want = "provinsi" if kind == "provinsi" else kind
-                hit = [c for c in codes if regions[c].kind == want]
-                if len(hit) == 1:
-                    return hit[0]
-                if not hit and kind == "kota":  # "kota Garut": the town of a kabupaten
-                    kab = [c for c in codes if regions[c].kind == "kabupaten"]
-                    return kab[0] if len(kab) == 1 else None
-                return None
-            if len(codes) == 1:
-                return codes[0]
-            provs = [c for c in codes if regions[c].kind == "provinsi"]
-            return provs[0] if len(provs) == 1 else None
-
+        text_ = _Text.read(title or "", text or "")
+        matches = self._matches(text_)
+        found = _Found()
         i = 0
-        n = len(matches)
-        while i < n:
+        while i < len(matches):
             m = matches[i]
-            if m.type in (_K, _O):
-                # a chain of adjacent kind words / an office name, ending in a region name
-                chain = [m]
-                j = i + 1
-                while j < n and matches[j].first == chain[-1].last + 1 and matches[j].type == _K:
-                    chain.append(matches[j])
-                    j += 1
-                if j < n and matches[j].first == chain[-1].last + 1 and matches[j].type == _R:
-                    r = matches[j]
-                    kind = next((c.payload[0] for c in reversed(chain) if c.type == _K and c.payload[0]), None)
-                    code = pick(r.payload, kind)
-                    head = chain[0]
-                    before = words[head.first - 1] if head.first > 0 and head.first != n_title else ""
-                    glued = head.first > 0 and raw[ends[head.first - 1]:starts[head.first]].strip(" \t)") == ""
-                    if glued and (before.isdigit() or before in self.not_kind_after):
-                        code = None  # "MAN 2 Kota Malang", "Jalan Kota Langsa": part of another name
-                    # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": where something was said, so the
-                    # region does not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
-                    venue = code is not None and _VENUE.match(raw, ends[r.last]) is not None
-                    if code is not None:
-                        blocked = (glued and before in self.not_actor_after) or (venue and before == "di")
-                        w = _W_BARE if blocked else zone_weight(m.first, 2 * _W_STRONG, _W_STRONG)
-                        if venue:
-                            w = 0
-                        if _example(raw, starts[m.first]):
-                            w /= 2
-                        score[code] += w
-                        if not blocked:
-                            strong[code] += w
-                        region = regions[code]
-                        actor = None
-                        if head.type == _O:
-                            actor = f"{head.payload} {region.name}"
-                        elif head.payload[1] == "pemda":
-                            actor = f"Pemerintah {region.name}"
-                        elif head.payload[1] == "dprd":
-                            actor = f"DPRD {region.name}"
-                        if actor and not blocked and actor not in actors:
-                            actors.append(actor)
-                    i = j + 1
-                    continue
-                i = j
+            if m.type in (KIND, OFFICE):
+                i = self._kinded(text_, matches, i, found)
                 continue
-            if m.type == _A:
-                actor, code = m.payload
-                if actor not in actors:
-                    actors.append(actor)
-                if code:
-                    score[code] += _W_STRONG
-                    strong[code] += _W_STRONG
-                i += 1
-                continue
-            if m.type == _P:
-                # "Kecamatan Tanjung Pura", "Desa Sorkam": the name capitalised and not going on ("Kelurahan
-                # Suka Maju" is not "Kelurahan Suka"); "desa nelayan" is not a village called Nelayan
-                nxt = m.last + 1
-                cap = raw[starts[m.first + 1]].isupper() if m.first + 1 <= m.last else False
-                goes_on = (nxt < len(words) and nxt != n_title and raw[starts[nxt]].isupper()
-                           and raw[ends[m.last]:starts[nxt]].strip() == "")
-                if cap and not goes_on:
-                    pending_place.append((m.payload, zone_weight(m.first, _W_LEAD, _W_PLACE)))
-                i += 1
-                continue
-            # a bare region name
-            self._bare(m, words, starts, ends, raw, n_title, dl_words, pending_bare, title_common, body_common)
+            if m.type == ACTOR:
+                self._actor_alias(m, found)
+            elif m.type == PLACE:
+                self._place(text_, m, found)
+            else:
+                self._bare(text_, m, found)
             i += 1
+        self._dateline_kecamatan(text_, matches, found)
+        self._resolve(found)
+        return self._tags(found.score, found.actors)
 
-        # a dateline that names no region may name a kecamatan: "Pandan (ANTARA) -" is in Tapanuli Tengah
-        if dl and not any(dl_words[0] <= x.first < dl_words[1] and x.type != _P for x in matches):
-            codes = self.kecamatan_by_name.get(" ".join(words[dl_words[0]:dl_words[1]]))
+    def _matches(self, t: _Text) -> list[_Match]:
+        """Every automaton entry found on whole words, longest first where they overlap, in text order."""
+        out = []
+        for end, (typ, payload, nw, key) in self.automaton.iter_long(t.norm):
+            if t.norm[end + 1] != " ":
+                continue  # ends inside a word
+            first = bisect.bisect_left(t.npos, end - len(key) + 1)
+            if first >= len(t.npos) or t.npos[first] != end - len(key) + 1:
+                continue  # starts inside a word
+            out.append(_Match(typ, payload, first, first + nw - 1, key))
+        return out
+
+    def _pick(self, codes: tuple[str, ...], kind: str | None) -> str | None:
+        """The one region of codes that kind (or, without one, the name alone) settles, if any."""
+        regions = self.g.regions
+        if kind:
+            want = "provinsi" if kind == "provinsi" else kind
+            hit = [c for c in codes if regions[c].kind == want]
+            if len(hit) == 1:
+                return hit[0]
+            if not hit and kind == "kota":  # "kota Garut": the town of a kabupaten
+                kab = [c for c in codes if regions[c].kind == "kabupaten"]
+                return kab[0] if len(kab) == 1 else None
+            return None
+        if len(codes) == 1:
+            return codes[0]
+        provs = [c for c in codes if regions[c].kind == "provinsi"]
+        return provs[0] if len(provs) == 1 else None
+
+    def _kinded(self, t: _Text, matches: list[_Match], i: int, found: _Found) -> int:
+        """A chain of adjacent kind words (or an office name and kind words) at matches[i]; when a region
+        name ends it, the region it settles and the actor it makes. Returns the index of the next match."""
+        chain = [matches[i]]
+        j = i + 1
+        while j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == KIND:
+            chain.append(matches[j])
+            j += 1
+        if not (j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == REGION):
+            return j
+        r, head = matches[j], chain[0]
+        kind = next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None)
+        code = self._pick(r.payload, kind)
+        before, glued = t.before(head.first), t.glued(head.first)
+        if glued and (before.isdigit() or before in self.not_kind_after):
+            code = None  # "MAN 2 Kota Malang", "Jalan Kota Langsa": part of another name
+        if code is not None:
+            self._kinded_region(t, head, r, code, before, glued, found)
+        return j + 1
+
+    def _kinded_region(self, t: _Text, head: _Match, r: _Match, code: str, before: str, glued: bool,
+                       found: _Found) -> None:
+        # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": where something was said, so the region does
+        # not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
+        venue = _VENUE.match(t.raw, t.ends[r.last]) is not None
+        blocked = (glued and before in self.not_actor_after) or (venue and before == "di")
+        w = _W_BARE if blocked else (2 * _W_STRONG if t.in_lead(head.first) else _W_STRONG)
+        if venue:
+            w = 0
+        if _example(t.raw, t.starts[head.first]):
+            w /= 2
+        found.score[code] += w
+        if not blocked:
+            found.strong[code] += w
+        region = self.g.regions[code]
+        actor = None
+        if head.type == OFFICE:
+            actor = f"{head.payload} {region.name}"
+        elif head.payload[1] == "pemda":
+            actor = f"Pemerintah {region.name}"
+        elif head.payload[1] == "dprd":
+            actor = f"DPRD {region.name}"
+        if actor and not blocked:
+            found.actor(actor)
+
+    @staticmethod
+    def _actor_alias(m: _Match, found: _Found) -> None:
+        actor, code = m.payload
+        found.actor(actor)
+        if code:
+            found.score[code] += _W_STRONG
+            found.strong[code] += _W_STRONG
+
+    @staticmethod
+    def _place(t: _Text, m: _Match, found: _Found) -> None:
+        """"Kecamatan Tanjung Pura", "Desa Sorkam": the name capitalised and not going on ("Kelurahan Suka
+        Maju" is not "Kelurahan Suka"); "desa nelayan" is not a village called Nelayan."""
+        cap = t.capital(m.first + 1) if m.first + 1 <= m.last else False
+        if cap and not t.followed_by_name(m.last):
+            found.places.append((m.payload, _W_LEAD if t.in_lead(m.first) else _W_PLACE))
+
+    def _dateline_kecamatan(self, t: _Text, matches: list[_Match], found: _Found) -> None:
+        """A dateline that names no region may name a kecamatan: "Pandan (ANTARA) -" is in Tapanuli Tengah."""
+        lo, hi = t.dl_words
+        if t.dateline and not any(lo <= x.first < hi and x.type != PLACE for x in matches):
+            codes = self.kecamatan_by_name.get(" ".join(t.words[lo:hi]))
             if codes:
-                pending_place.append((codes, _W_LEAD))
+                found.places.append((codes, _W_LEAD))
 
+    def _resolve(self, found: _Found) -> None:
+        """Ambiguous bare names and places, now that the explicit mentions are known."""
+        regions, score = self.g.regions, found.score
         # bare common names in the title count only if the body has the same name capitalised
-        for codes, key in title_common:
-            if key in body_common:
-                pending_bare.append((codes, _W_LEAD))
-
-        # ambiguous bare names and places, now that the explicit mentions are known
-        for codes, w in pending_bare:
-            code = pick(codes, None)
+        bare = found.bare + [(codes, _W_LEAD) for codes, key in found.title_common if key in found.body_common]
+        for codes, w in bare:
+            code = self._pick(codes, None)
             if code is not None:
                 score[code] += w
                 continue
-            named = [c for c in codes if strong.get(c)]
+            named = [c for c in codes if found.strong.get(c)]
             if len(named) == 1:
                 score[named[0]] += w
             elif not named:
                 provs = {regions[c].province for c in codes}
                 if len(provs) == 1:
                     score[provs.pop()] += w
-        for codes, w in pending_place:
+        for codes, w in found.places:
             if len(codes) == 1:
                 score[codes[0]] += w
                 continue
@@ -348,6 +411,9 @@ class Tagger:
             if len(known) == 1:
                 score[known[0]] += w
 
+    def _tags(self, score: dict[str, float], actors: list[str]) -> Tags:
+        """The regions that pass the thresholds, kabupaten/kota first, each with its province."""
+        regions = self.g.regions
         kab = sorted((c for c, s in score.items() if s >= _THRESHOLD and regions[c].kind != "provinsi"),
                      key=lambda c: -score[c])
         if kab and score[kab[0]] >= _FOCUS:
@@ -364,44 +430,43 @@ class Tagger:
         out += [RegionTag(regions[c].name, c, "province", regions[c].name) for c in provs]
         return Tags(out, actors)
 
-    def _bare(self, m, words, starts, ends, raw, n_title, dl_words, pending_bare, title_common, body_common) -> None:
+    def _bare(self, t: _Text, m: _Match, found: _Found) -> None:
+        """A region name without a kind word: the rules for common words, longer names, venues, examples."""
         key = m.key
-        in_title = m.first < n_title
-        in_dateline = dl_words[0] <= m.first < dl_words[1]
-        before = words[m.first - 1] if m.first > 0 and m.first != n_title else ""
-        before2 = " ".join(words[m.first - 2:m.first]) if m.first >= 2 else ""
-        glued = m.first > 0 and raw[ends[m.first - 1]:starts[m.first]].strip(" \t)") == ""
-        if glued and (before.isdigit() or before in self.not_region_after or before2 in self.not_region_after):
+        in_title = m.first < t.n_title
+        before = t.before(m.first)
+        before2 = " ".join(t.words[m.first - 2:m.first]) if m.first >= 2 else ""
+        if t.glued(m.first) and (before.isdigit() or before in self.not_region_after
+                                 or before2 in self.not_region_after):
             return
-        if in_dateline:
-            w = _W_BARE if key in self.national_datelines else _W_LEAD
-            pending_bare.append((m.payload, w))
+        if t.dl_words[0] <= m.first < t.dl_words[1]:
+            found.bare.append((m.payload, _W_BARE if key in self.national_datelines else _W_LEAD))
             return
         if key in self.prefixed_only:
             return
         after_i = m.last + 1
-        after = words[after_i] if after_i < len(words) and after_i != n_title else ""
+        after = t.words[after_i] if after_i < len(t.words) and after_i != t.n_title else ""
         if key in self.common:
             not_after, not_before = self.common[key]
             if before in not_after or before2 in not_after or after in not_before:
                 return
             if in_title:
-                title_common.append((m.payload, key))
+                found.title_common.append((m.payload, key))
                 return
-            if not raw[starts[m.first]].isupper():
+            if not t.capital(m.first):
                 return
-            body_common.add(key)
+            found.body_common.add(key)
         if not in_title:
             # a bare name followed by a capitalised word is part of a longer name ("Bima Arya", "Binjai
             # Command Centre", "Padang Tualang"), unless punctuation separates them
-            if after and raw[starts[after_i]].isupper() and raw[ends[m.last]:starts[after_i]].strip() == "":
+            if after and t.followed_by_name(m.last):
                 return
-            if any(c.startswith(_CAPITAL) for c in m.payload) and _VENUE.match(raw, ends[m.last]):
+            if any(c.startswith(_CAPITAL) for c in m.payload) and _VENUE.match(t.raw, t.ends[m.last]):
                 return  # "di Gedung DPR, Jakarta, Selasa (21/10)": where a statement was given
         w = _W_LEAD if in_title else _W_BARE
-        if not in_title and _example(raw, starts[m.first]):
+        if not in_title and _example(t.raw, t.starts[m.first]):
             w /= 2
-        pending_bare.append((m.payload, w))
+        found.bare.append((m.payload, w))
 
 
 def _example(raw: str, at: int) -> bool:
