@@ -287,60 +287,71 @@ class Site:
         return _xml(feeds.wordpress_rss(self.view, items, suffix), "application/rss+xml")
 
     def _wp_sitemap(self, path: str) -> Response | None:
-        size = self.config.sitemap_size
+        """The sitemaps of the outlet's WordPress SEO setup: Yoast's or WordPress core's."""
         entries = self._sitemap_entries()
-        chunks = max(1, math.ceil(len(entries) / size))
         if self.spec.sitemap == "yoast":
-            xsl = self.view.url("/main-sitemap.xsl")
-            if path == "/sitemap.xml":
-                return _redirect(self.view.url("/sitemap_index.xml"), 301)
-            if path == "/sitemap_index.xml":
-                names = [f"post-sitemap{'' if i == 0 else i + 1}.xml" for i in range(chunks)]
-                index = [(self.view.url("/" + n), entries[min(len(entries), (i + 1) * size) - 1][1])
-                         for i, n in enumerate(names)]
-                index += [(self.view.url("/page-sitemap.xml"), None), (self.view.url("/category-sitemap.xml"), None),
-                          (self.view.url("/author-sitemap.xml"), None)]
-                return _xml(feeds.sitemap_index(index, xsl))
-            if path.startswith("/post-sitemap") and path.endswith(".xml"):
-                n = path[len("/post-sitemap"):-4]
-                i = int(n) - 1 if n.isdigit() else 0 if n == "" else -1
-                if not 0 <= i < chunks:
-                    return self._not_found()
-                part = entries[i * size:(i + 1) * size]
-                images = {loc: img for loc, _, img in part if img}
-                return _xml(feeds.urlset([(loc, lm) for loc, lm, _ in part], images=images, stylesheet=xsl))
-            if path == "/page-sitemap.xml":
-                return _xml(feeds.urlset([(self.view.url("/"), None), (self.view.url("/redaksi/"), None)],
-                                         images={}, stylesheet=xsl))
-            if path == "/category-sitemap.xml":
-                cats = sorted({slugify(a.category) for a in self.articles()})
-                return _xml(feeds.urlset([(self.view.url(f"/category/{c}/"), None) for c in cats], images={}))
-            if path == "/author-sitemap.xml":
-                authors = sorted({slugify(a.author) for a in self.articles()})
-                return _xml(feeds.urlset([(self.view.url(f"/author/{c}/"), None) for c in authors], images={}))
-            if path == "/news-sitemap.xml" and self.spec.news_sitemap:
-                return _xml(feeds.news_sitemap(self._newest(self.spec.feed_size), self.spec.name))
+            return self._yoast_sitemap(path, entries)
         if self.spec.sitemap == "core":
-            xsl = self.view.url("/wp-sitemap.xsl")
-            if path == "/sitemap.xml":
-                return _redirect(self.view.url("/wp-sitemap.xml"), 301)
-            if path == "/wp-sitemap.xml":
-                index = [(self.view.url(f"/wp-sitemap-posts-post-{i + 1}.xml"), None) for i in range(chunks)]
-                index += [(self.view.url("/wp-sitemap-taxonomies-category-1.xml"), None),
-                          (self.view.url("/wp-sitemap-users-1.xml"), None)]
-                return _xml(feeds.sitemap_index(index, self.view.url("/wp-sitemap-index.xsl")))
-            if path.startswith("/wp-sitemap-posts-post-") and path.endswith(".xml"):
-                i = int(path[len("/wp-sitemap-posts-post-"):-4] or 0) - 1
-                if not 0 <= i < chunks:
-                    return self._not_found()
-                return _xml(feeds.urlset([(loc, lm) for loc, lm, _ in entries[i * size:(i + 1) * size]],
-                                         stylesheet=xsl))
-            if path == "/wp-sitemap-taxonomies-category-1.xml":
-                cats = sorted({slugify(a.category) for a in self.articles()})
-                return _xml(feeds.urlset([(self.view.url(f"/category/{c}/"), None) for c in cats], stylesheet=xsl))
-            if path == "/wp-sitemap-users-1.xml":
-                authors = sorted({slugify(a.author) for a in self.articles()})
-                return _xml(feeds.urlset([(self.view.url(f"/author/{c}/"), None) for c in authors], stylesheet=xsl))
+            return self._core_sitemap(path, entries)
+        return None
+
+    def _yoast_sitemap(self, path: str, entries: list) -> Response | None:
+        size = self.config.sitemap_size
+        chunks = max(1, math.ceil(len(entries) / size))
+        xsl = self.view.url("/main-sitemap.xsl")
+        if path == "/sitemap.xml":
+            return _redirect(self.view.url("/sitemap_index.xml"), 301)
+        if path == "/sitemap_index.xml":
+            names = [f"post-sitemap{'' if i == 0 else i + 1}.xml" for i in range(chunks)]
+            index = [(self.view.url("/" + n), entries[min(len(entries), (i + 1) * size) - 1][1])
+                     for i, n in enumerate(names)]
+            index += [(self.view.url("/page-sitemap.xml"), None), (self.view.url("/category-sitemap.xml"), None),
+                      (self.view.url("/author-sitemap.xml"), None)]
+            return _xml(feeds.sitemap_index(index, xsl))
+        if path.startswith("/post-sitemap") and path.endswith(".xml"):
+            n = path[len("/post-sitemap"):-4]
+            i = int(n) - 1 if n.isdigit() else 0 if n == "" else -1
+            if not 0 <= i < chunks:
+                return self._not_found()
+            part = entries[i * size:(i + 1) * size]
+            images = {loc: img for loc, _, img in part if img}
+            return _xml(feeds.urlset([(loc, lm) for loc, lm, _ in part], images=images, stylesheet=xsl))
+        if path == "/page-sitemap.xml":
+            return _xml(feeds.urlset([(self.view.url("/"), None), (self.view.url("/redaksi/"), None)],
+                                     images={}, stylesheet=xsl))
+        if path == "/category-sitemap.xml":
+            cats = sorted({slugify(a.category) for a in self.articles()})
+            return _xml(feeds.urlset([(self.view.url(f"/category/{c}/"), None) for c in cats], images={}))
+        if path == "/author-sitemap.xml":
+            authors = sorted({slugify(a.author) for a in self.articles()})
+            return _xml(feeds.urlset([(self.view.url(f"/author/{c}/"), None) for c in authors], images={}))
+        if path == "/news-sitemap.xml" and self.spec.news_sitemap:
+            return _xml(feeds.news_sitemap(self._newest(self.spec.feed_size), self.spec.name))
+        return None
+
+    def _core_sitemap(self, path: str, entries: list) -> Response | None:
+        size = self.config.sitemap_size
+        chunks = max(1, math.ceil(len(entries) / size))
+        xsl = self.view.url("/wp-sitemap.xsl")
+        if path == "/sitemap.xml":
+            return _redirect(self.view.url("/wp-sitemap.xml"), 301)
+        if path == "/wp-sitemap.xml":
+            index = [(self.view.url(f"/wp-sitemap-posts-post-{i + 1}.xml"), None) for i in range(chunks)]
+            index += [(self.view.url("/wp-sitemap-taxonomies-category-1.xml"), None),
+                      (self.view.url("/wp-sitemap-users-1.xml"), None)]
+            return _xml(feeds.sitemap_index(index, self.view.url("/wp-sitemap-index.xsl")))
+        if path.startswith("/wp-sitemap-posts-post-") and path.endswith(".xml"):
+            i = int(path[len("/wp-sitemap-posts-post-"):-4] or 0) - 1
+            if not 0 <= i < chunks:
+                return self._not_found()
+            return _xml(feeds.urlset([(loc, lm) for loc, lm, _ in entries[i * size:(i + 1) * size]],
+                                     stylesheet=xsl))
+        if path == "/wp-sitemap-taxonomies-category-1.xml":
+            cats = sorted({slugify(a.category) for a in self.articles()})
+            return _xml(feeds.urlset([(self.view.url(f"/category/{c}/"), None) for c in cats], stylesheet=xsl))
+        if path == "/wp-sitemap-users-1.xml":
+            authors = sorted({slugify(a.author) for a in self.articles()})
+            return _xml(feeds.urlset([(self.view.url(f"/author/{c}/"), None) for c in authors], stylesheet=xsl))
         return None
 
     def _sitemap_entries(self) -> list[tuple[str, datetime | None, str]]:

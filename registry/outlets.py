@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -108,6 +109,24 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
     def fail(field: str, problem: str) -> RegistryError:
         return RegistryError(f"{where}: field {field!r}: {problem}")
 
+    _check_types(entry, fail)
+    url = _checked_values(entry, fail)
+    hints = {field: _hints(entry.get(field, []), url, field, fail) for field in ("sitemaps", "feeds", "archives")}
+    for domain in entry.get("domains", []):
+        problem = host_problem(domain.lower())
+        if problem:
+            raise fail("domains", f"expected host names like 'm.example.com', got {domain!r}: {problem}")
+    return Outlet(
+        id=entry["id"], name=entry["name"].strip(), url=url, platform=entry["platform"],
+        regions=tuple(entry["regions"]), drop=tuple(entry.get("drop", [])),
+        domains=tuple(d.lower() for d in entry.get("domains", [])),
+        schedule=entry.get("schedule", DEFAULT_SCHEDULE), concurrency=entry.get("concurrency", 2),
+        delay=float(entry.get("delay", 1.0)), max_pages=entry.get("max_pages", DEFAULT_MAX_PAGES), **hints,
+    )
+
+
+def _check_types(entry: dict, fail: Callable[[str, str], RegistryError]) -> None:
+    """Every field known, every required one there, each of its type."""
     for field in entry:
         if field not in _FIELDS:
             raise fail(field, f"unknown field; allowed: {', '.join(_FIELDS)}")
@@ -122,6 +141,10 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
         if kind is list and not all(isinstance(v, str) and v.strip() for v in value):
             raise fail(field, "expected a list of non-empty strings")
 
+
+def _checked_values(entry: dict, fail: Callable[[str, str], RegistryError]) -> str:
+    """Each value in its range, in the order a person reads the entry; returns the outlet's URL, a bare host
+    given its "/"."""
     if not _ID.match(entry["id"]):
         raise fail("id", "use 1-40 lowercase letters, digits, '-' or '_'")
     if not entry["name"].strip():
@@ -136,9 +159,8 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
         raise fail("platform", f"must be one of {', '.join(PLATFORMS)}, got {entry['platform']!r}")
     if not entry["regions"]:
         raise fail("regions", "list at least one region the outlet covers")
-    schedule = entry.get("schedule", DEFAULT_SCHEDULE)
     try:
-        Schedule.parse(schedule)
+        Schedule.parse(entry.get("schedule", DEFAULT_SCHEDULE))
     except ScheduleError as exc:
         raise fail("schedule", f"{exc} (expected an interval like '30m', '2h', '1d' or a 5-field cron line "
                                "that fires)") from None
@@ -155,29 +177,22 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
     max_pages = entry.get("max_pages", DEFAULT_MAX_PAGES)
     if not 1 <= max_pages <= 10000:
         raise fail("max_pages", f"expected 1 to 10000 listing pages, got {max_pages}")
-    hints = {}
-    for field in ("sitemaps", "feeds", "archives"):
-        resolved = []
-        for hint in entry.get(field, []):
-            try:
-                absolute = urljoin(url, hint)
-            except ValueError as exc:
-                raise fail(field, f"not an http(s) URL or path: {hint!r}: {exc}") from None
-            problem = url_problem(absolute)
-            if problem:
-                raise fail(field, f"not an http(s) URL or path: {hint!r}: {problem}")
-            resolved.append(absolute)
-        hints[field] = tuple(resolved)
-    for domain in entry.get("domains", []):
-        problem = host_problem(domain.lower())
+    return url
+
+
+def _hints(hints: list[str], url: str, field: str, fail: Callable[[str, str], RegistryError]) -> tuple[str, ...]:
+    """Sitemap, feed or archive hints as absolute http(s) URLs (a path is on the outlet's URL)."""
+    resolved = []
+    for hint in hints:
+        try:
+            absolute = urljoin(url, hint)
+        except ValueError as exc:
+            raise fail(field, f"not an http(s) URL or path: {hint!r}: {exc}") from None
+        problem = url_problem(absolute)
         if problem:
-            raise fail("domains", f"expected host names like 'm.example.com', got {domain!r}: {problem}")
-    return Outlet(
-        id=entry["id"], name=entry["name"].strip(), url=url, platform=entry["platform"],
-        regions=tuple(entry["regions"]), drop=tuple(entry.get("drop", [])),
-        domains=tuple(d.lower() for d in entry.get("domains", [])), schedule=schedule,
-        concurrency=concurrency, delay=delay, max_pages=max_pages, **hints,
-    )
+            raise fail(field, f"not an http(s) URL or path: {hint!r}: {problem}")
+        resolved.append(absolute)
+    return tuple(resolved)
 
 
 def url_problem(url: str) -> str:

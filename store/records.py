@@ -33,7 +33,9 @@ class CrawlRun:
     started: datetime
     id: int | None = None
     finished: datetime | None = None
-    result: str = "running"  # running | ok | errors | blocked (robots.txt) | failed | interrupted | skipped
+    # running | ok | errors | blocked (robots.txt) | failed | interrupted | skipped; monitor/status.py shows
+    # a run still "running" whose process is gone as "died"
+    result: str = "running"
     pages: int = 0
     new: int = 0
     updated: int = 0
