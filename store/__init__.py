@@ -1,11 +1,32 @@
 """The system of record: every article crawled (with its raw HTML), every crawl run, the change log that
 `warta index` follows, and the watches' state. The crawler writes it; the index is derived from it and can
-be rebuilt from it at any time. SQLite today (store/sqlite.py); code above the store names only what this
-package exports, never sqlite3, so another engine changes this package only."""
+be rebuilt from it at any time. On SQLite (store/sqlite.py, the default that needs nothing) or PostgreSQL
+(store/postgres.py, for several machines); open_store picks by the location. Code above the store names only
+what this package exports, never sqlite3 or psycopg."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.errors import StoreBusy, StoreError, is_busy
 from store.records import Article, CrawlRun
-from store.sqlite import REJECT_RETRY, Store, StoreBusy, StoreError, content_hash, is_busy, problem
+from store.sqlite import REJECT_RETRY, Store, content_hash, problem
 from store.watches import WatchExists, WatchStore
 
 __all__ = ["REJECT_RETRY", "Article", "CrawlRun", "Store", "StoreBusy", "StoreError", "WatchExists", "WatchStore",
-           "content_hash", "is_busy", "problem"]
+           "content_hash", "is_busy", "is_server", "open_store", "problem"]
+
+
+def is_server(location: str | Path) -> bool:
+    """A store on a database server (postgresql://...), not a file."""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | Path, readonly: bool = False) -> Store:
+    """The store at location: a file path or sqlite:///path (SQLite), or postgresql://user@host:port/db."""
+    location = str(location)
+    if is_server(location):
+        from store.postgres import PostgresStore
+
+        return PostgresStore(location, readonly)
+    return Store(location.removeprefix("sqlite://"), readonly)

@@ -17,20 +17,12 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
+from store.errors import StoreBusy, StoreError
 from store.records import Article, CrawlRun
 from store.watches import WatchStore
 
-# What a store raises when it cannot do its job. Code above the store names these, never sqlite3, so that
-# another store (PostgreSQL, docs/scaling.md) changes this module only.
-StoreError = sqlite3.DatabaseError  # damaged, not a store, or busy
-StoreBusy = sqlite3.OperationalError  # locked, busy, disk full: the store itself is fine, this job failed
 SQLITE_HEADER = b"SQLite format 3\x00"
 REJECT_RETRY = timedelta(days=30)  # a page rejected this long ago is fetched (and judged) again
-
-
-def is_busy(exc: BaseException) -> bool:
-    """A store another process holds just now (locked, busy): wait and retry, nothing is wrong with it."""
-    return isinstance(exc, StoreBusy) and any(w in str(exc) for w in ("locked", "busy"))
 
 
 def problem(path: Path) -> str:
@@ -160,6 +152,8 @@ CREATE TABLE IF NOT EXISTS watch_deliveries (
     last_error TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (watch, story, channel)
 );
+-- The schema version this store is at (Store.MIGRATIONS).
+CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Which store this is: a change log position means nothing in another store's log.
 CREATE TABLE IF NOT EXISTS identity (id TEXT NOT NULL);
 INSERT INTO identity (id) SELECT lower(hex(randomblob(16))) WHERE NOT EXISTS (SELECT 1 FROM identity);
@@ -212,24 +206,48 @@ class Store:
                     self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
-                self._add_columns()
+                self._migrate()
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == attempts - 1:
                     raise
                 time.sleep(0.05)
 
-    def _add_columns(self) -> None:
-        """Bring a store written by an older warta up to this schema (new columns get their defaults)."""
-        have = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+    def _migrate(self) -> None:
+        """Bring a store written by an older warta up to this schema version, one migration at a time, each in
+        the transaction that records it (SCHEMA creates what is missing; migrations change what is there)."""
         with self.db:
-            for name, declaration in ADDED_COLUMNS:
-                if name not in have:
-                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {declaration}")
+            version = self.schema_version()
+            for number, migration in enumerate(self.MIGRATIONS, 1):
+                if number > version:
+                    migration(self)
+            self.db.execute("INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) "
+                            "DO UPDATE SET value = excluded.value", (str(len(self.MIGRATIONS)),))
+
+    def _add_columns(self) -> None:
+        """Migration 1: columns added after the first stores were written get their defaults."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        for name, declaration in ADDED_COLUMNS:
+            if name not in have:
+                self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {declaration}")
+
+    MIGRATIONS = (_add_columns,)
+
+    def schema_version(self) -> int:
+        found = self.db.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        return int(found[0]) if found else 0
+
+    @property
+    def location(self) -> str:
+        """Where the store is, as --store and WARTA_STORE take it: what another process opens it by."""
+        return str(self.path)
 
     @cached_property
     def watches(self) -> WatchStore:
-        return WatchStore(self.db)
+        return WatchStore(self.db, made=self._has_table("watches"))
+
+    def _has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
     def close(self) -> None:
         self.db.close()
@@ -272,7 +290,8 @@ class Store:
             return "new"
 
     def _add_aliases(self, url: str, aliases: Iterable[str]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO aliases (url, article_url) VALUES (?, ?)",
+        self.db.executemany("INSERT INTO aliases (url, article_url) VALUES (?, ?) "
+                            "ON CONFLICT (url) DO UPDATE SET article_url = excluded.article_url",
                             [(a, url) for a in set(aliases) if a != url])
 
     def delete(self, url: str) -> bool:
@@ -287,7 +306,8 @@ class Store:
 
     def reject(self, url: str, outlet: str, reason: str) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO rejects (url, outlet, reason, at) VALUES (?,?,?,?)",
+            self.db.execute("INSERT INTO rejects (url, outlet, reason, at) VALUES (?,?,?,?) ON CONFLICT (url) DO "
+                            "UPDATE SET outlet = excluded.outlet, reason = excluded.reason, at = excluded.at",
                             (url, outlet, reason, _now()))
 
     def known_urls(self, outlet: str, now: datetime | None = None) -> set[str]:
@@ -407,9 +427,8 @@ class Store:
     def begin_run(self, outlet: str) -> CrawlRun:
         run = CrawlRun(outlet=outlet, started=datetime.now(UTC))
         with self.db:
-            cur = self.db.execute("INSERT INTO crawl_runs (outlet, started, result) VALUES (?, ?, ?)",
-                                  (outlet, run.started.isoformat(timespec="seconds"), run.result))
-        run.id = cur.lastrowid
+            run.id = self.db.execute("INSERT INTO crawl_runs (outlet, started, result) VALUES (?, ?, ?) RETURNING id",
+                                     (outlet, run.started.isoformat(timespec="seconds"), run.result)).fetchone()[0]
         return run
 
     def interrupt_running(self, outlets: list[str]) -> int:
@@ -424,9 +443,9 @@ class Store:
         """Whether a crawl of outlet ever ran to its end: killed and interrupted runs do not count, nor do runs
         that stopped because their budget was spent; a run that finished with extraction errors does (its
         listings were read to the end)."""
-        return self.db.execute(
-            "SELECT 1 FROM crawl_runs WHERE outlet = ? AND result IN ('ok', 'errors') "
-            "AND json_extract(stats, '$.\"warta/budget/spent\"') IS NULL LIMIT 1", (outlet,)).fetchone() is not None
+        rows = self.db.execute("SELECT stats FROM crawl_runs WHERE outlet = ? AND result IN ('ok', 'errors')",
+                               (outlet,))
+        return any("warta/budget/spent" not in json.loads(r[0]) for r in rows)
 
     def finish_run(self, run: CrawlRun, stats: dict | None = None) -> None:
         run.finished = run.finished or datetime.now(UTC)

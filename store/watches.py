@@ -4,8 +4,9 @@ channel delivered. Plain dicts in and out: monitor/watches.py gives them meaning
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
+
+from store.errors import Duplicate
 
 
 def _now() -> str:
@@ -17,10 +18,9 @@ class WatchExists(ValueError):  # noqa: N818
 
 
 class WatchStore:
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db, made: bool = True):
         self.db = db
-        # A store no warta with watches has written yet, opened read-only, lacks the tables: it has no watches.
-        self.made = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'watches'").fetchone() is not None
+        self.made = made  # False for a store no warta with watches has written yet, opened read-only: no watches
 
     def add(self, watch: dict) -> None:
         try:
@@ -30,7 +30,7 @@ class WatchStore:
                                 (watch["name"], watch["query"], json.dumps(watch["outlets"]),
                                  json.dumps(watch["regions"]), json.dumps(watch["actors"]), watch["webhook"],
                                  watch["email"], _now()))
-        except sqlite3.IntegrityError:
+        except Duplicate:
             raise WatchExists(watch["name"]) from None
 
     def all(self) -> list[dict]:
@@ -52,8 +52,8 @@ class WatchStore:
     def add_stories(self, name: str, stories: list[dict], baseline: bool) -> None:
         with self.db:
             self.db.executemany(
-                "INSERT OR IGNORE INTO watch_stories (watch, story, url, title, outlet, published, found, baseline) "
-                "VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO watch_stories (watch, story, url, title, outlet, published, found, baseline) "
+                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 [(name, s["story"], s["url"], s["title"], s["outlet"], s["published"], _now(), int(baseline))
                  for s in stories])
 
@@ -76,8 +76,8 @@ class WatchStore:
         with self.db:
             self.db.executemany(
                 "INSERT INTO watch_deliveries (watch, story, channel, delivered, attempts, last_error) "
-                "VALUES (?,?,?,?,1,?) ON CONFLICT (watch, story, channel) DO UPDATE SET "
-                "delivered = excluded.delivered, attempts = attempts + 1, last_error = excluded.last_error",
+                "VALUES (?,?,?,?,1,?) ON CONFLICT (watch, story, channel) DO UPDATE SET delivered = excluded.delivered,"
+                " attempts = watch_deliveries.attempts + 1, last_error = excluded.last_error",
                 [(name, story, channel, None if error else _now(), error) for story in stories])
 
     def failures(self) -> list[dict]:
@@ -85,6 +85,8 @@ class WatchStore:
         if not self.made:
             return []
         rows = self.db.execute(
-            "SELECT watch, channel, COUNT(*) AS waiting, MAX(attempts) AS attempts, last_error FROM "
-            "watch_deliveries WHERE delivered IS NULL AND last_error != '' GROUP BY watch, channel")
+            "SELECT watch, channel, COUNT(*) AS waiting, MAX(attempts) AS attempts, (SELECT f.last_error FROM "
+            "watch_deliveries f WHERE f.watch = d.watch AND f.channel = d.channel AND f.delivered IS NULL AND "
+            "f.last_error != '' ORDER BY f.attempts DESC LIMIT 1) AS last_error FROM watch_deliveries d "
+            "WHERE delivered IS NULL AND last_error != '' GROUP BY watch, channel ORDER BY watch, channel")
         return [dict(r) for r in rows]

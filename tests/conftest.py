@@ -178,3 +178,21 @@ def web(search_data):
     """The search server over the crawled and indexed mirror articles."""
     with warta_server(search_data.data, search_data.seeds) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session (tests/postgres.py)."""
+    from tests.postgres import Postgres
+
+    server = Postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request, tmp_path) -> str:
+    """Where a test's store lives, once on each engine: a file, and a new database on the session's server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "warta.sqlite3")
+    return request.getfixturevalue("postgres_server").database()

@@ -1,6 +1,11 @@
+"""The store, on both engines (the store_location fixture gives each test a SQLite file and a PostgreSQL
+database of its own), and what only one engine does."""
+
 from datetime import UTC, datetime, timedelta, timezone
 
-from store import REJECT_RETRY, Article, Store
+import pytest
+
+from store import REJECT_RETRY, Article, Store, open_store
 
 WIB = timezone(timedelta(hours=7))
 
@@ -11,8 +16,8 @@ def article(**changes) -> Article:
     return Article(**{**base, **changes})
 
 
-def test_save_is_idempotent_and_detects_changes(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as store:
+def test_save_is_idempotent_and_detects_changes(store_location, tmp_path):
+    with open_store(store_location) as store:
         assert store.save(article(), b"<html>raw</html>", {"https://x.id/a-b-c/?utm_source=rss"}) == "new"
         assert store.save(article(), b"<html>raw</html>") == "unchanged"
         assert store.save(article(text="Satu.\n\nDua diperbarui."), None) == "updated"
@@ -24,8 +29,8 @@ def test_save_is_idempotent_and_detects_changes(tmp_path):
         assert store.known_urls("x") == {"https://x.id/a-b-c/", "https://x.id/a-b-c/?utm_source=rss"}
 
 
-def test_rejects_are_known_until_the_url_becomes_an_article(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as store:
+def test_rejects_are_known_until_the_url_becomes_an_article(store_location, tmp_path):
+    with open_store(store_location) as store:
         store.reject("https://x.id/tag-like-page/", "x", "listing-page")
         assert store.rejects("x") == {"https://x.id/tag-like-page/": "listing-page"}
         assert "https://x.id/tag-like-page/" in store.known_urls("x")
@@ -33,18 +38,18 @@ def test_rejects_are_known_until_the_url_becomes_an_article(tmp_path):
         assert store.rejects("x") == {}
 
 
-def test_a_rejection_is_judged_again_once_it_is_old(tmp_path):
+def test_a_rejection_is_judged_again_once_it_is_old(store_location, tmp_path):
     """A page the extractor of its day could not read (nested past a parser limit, an unknown theme) is not
     rejected for good: after REJECT_RETRY a crawl fetches it again."""
-    with Store(tmp_path / "s.sqlite3") as store:
+    with open_store(store_location) as store:
         store.reject("https://x.id/2025/08/01/halaman-lama-yang-ditolak/", "x", "too-short")
         now = datetime.now(UTC)
         assert "https://x.id/2025/08/01/halaman-lama-yang-ditolak/" in store.known_urls("x", now=now)
         assert store.known_urls("x", now=now + REJECT_RETRY + timedelta(minutes=1)) == set()
 
 
-def test_runs_are_recorded(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as store:
+def test_runs_are_recorded(store_location, tmp_path):
+    with open_store(store_location) as store:
         run = store.begin_run("x")
         run.pages, run.new, run.rejected, run.result = 12, 3, {"too-short": 2}, "ok"
         store.finish_run(run, {"downloader/response_count": 12})
@@ -66,23 +71,28 @@ def test_wal_mode_lets_a_reader_in_while_a_writer_holds_a_transaction(tmp_path):
     writer.close()
 
 
-def _open_count(path: str) -> int:
-    with Store(path) as store:
+def _open_count(location: str) -> int:
+    with open_store(location) as store:
         return store.count()
 
 
-def test_processes_opening_a_new_store_at_once_all_get_it(tmp_path):
-    """Two schedulers or crawls started together race to switch a fresh store to WAL; none may fail."""
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_processes_opening_a_new_store_at_once_all_get_it(engine, tmp_path, request):
+    """Two schedulers or crawls started together race to make a fresh store (SQLite: switch it to WAL;
+    PostgreSQL: create its tables); none may fail."""
     import multiprocessing
 
     for trial in range(5):
-        path = tmp_path / f"race{trial}.sqlite3"
+        if engine == "sqlite":
+            location = str(tmp_path / f"race{trial}.sqlite3")
+        else:
+            location = request.getfixturevalue("postgres_server").database()
         with multiprocessing.get_context("fork").Pool(4) as pool:
-            assert pool.map(_open_count, [str(path)] * 8) == [0] * 8
+            assert pool.map(_open_count, [location] * 8) == [0] * 8
 
 
-def test_the_change_log_hears_of_every_article_added_changed_or_removed(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as store:
+def test_the_change_log_hears_of_every_article_added_changed_or_removed(store_location, tmp_path):
+    with open_store(store_location) as store:
         start, _ = store.position()
         store.save(article())
         store.save(article(url="https://x.id/lain/"))
@@ -90,23 +100,24 @@ def test_the_change_log_hears_of_every_article_added_changed_or_removed(tmp_path
         assert store.changed(start, after_adds) == {"https://x.id/a-b-c/", "https://x.id/lain/"}
         store.save(article())  # unchanged: nothing to index
         store.add_aliases("https://x.id/lain/", {"https://x.id/lain/?amp"})
-        assert store.position() == (after_adds, count) == (after_adds, 2)
+        quiet, count = store.position()
+        assert store.changed(after_adds, quiet) == set() and count == 2
         store.save(article(title="Judul baru"))
         store.delete("https://x.id/lain/")
-        store.db.execute("UPDATE articles SET content_hash = 'by hand' WHERE url = 'https://x.id/a-b-c/'")
-        store.db.commit()  # a writer that goes around save() is logged too (triggers)
-        assert store.changed(after_adds, store.position()[0]) == {"https://x.id/a-b-c/", "https://x.id/lain/"}
+        with store.db:  # a writer that goes around save() is logged too (triggers)
+            store.db.execute("UPDATE articles SET content_hash = 'by hand' WHERE url = 'https://x.id/a-b-c/'")
+        assert store.changed(quiet, store.position()[0]) == {"https://x.id/a-b-c/", "https://x.id/lain/"}
         assert store.changed(after_adds, after_adds) == set()
         assert store.hashes_of(["https://x.id/a-b-c/", "https://x.id/lain/"]) == {"https://x.id/a-b-c/": "by hand"}
         assert store.position()[1] == 1
         identity = store.identity()
-    with Store(tmp_path / "s.sqlite3") as again, Store(tmp_path / "other.sqlite3") as other:
+    with open_store(store_location) as again, open_store(tmp_path / "other.sqlite3") as other:
         assert again.identity() == identity and len(identity) == 32
         assert other.identity() != identity
 
 
-def test_a_rebuild_reads_the_rows_it_asked_for_in_stored_order_and_skips_rows_gone(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as store:
+def test_a_rebuild_reads_the_rows_it_asked_for_in_stored_order_and_skips_rows_gone(store_location, tmp_path):
+    with open_store(store_location) as store:
         urls = [f"https://x.id/{n}/" for n in range(6)]
         for url in reversed(urls):  # stored last-first: rows run the other way from the URLs
             store.save(article(url=url, title=url[-2]))
@@ -117,3 +128,48 @@ def test_a_rebuild_reads_the_rows_it_asked_for_in_stored_order_and_skips_rows_go
         assert [(a.title, a.published) for a, _ in store.articles_at(rows)] == [("5", article().published),
                                                                                 ("0", article().published)]
         assert [t[1] for t in store.texts_at(rows)] == [urls[5], urls[0]]
+
+
+def test_on_postgresql_the_change_log_follows_commits_not_numbers(postgres_server):
+    """A transaction that began first but commits last is not skipped: a reader that has seen the later
+    one's change finds the earlier one's on its next read (what a sequence number would lose)."""
+    url = postgres_server.database()
+    with open_store(url) as first, open_store(url) as second, open_store(url) as reader:
+        start, _ = reader.position()
+        with first.db:
+            first.save(article(url="https://x.id/lambat/"))  # begun first ...
+            second.save(article(url="https://x.id/cepat/"))  # ... another commits meanwhile
+            seen, _ = reader.position()
+            assert reader.changed(start, seen) == set()  # not yet: the older transaction still runs
+        now, count = reader.position()
+        assert reader.changed(start, now) == {"https://x.id/lambat/", "https://x.id/cepat/"} and count == 2
+        assert reader.changed(seen, now) >= {"https://x.id/lambat/"}
+
+
+def test_a_store_records_its_schema_version(store_location):
+    with open_store(store_location) as store:
+        assert store.schema_version() == len(type(store).MIGRATIONS)
+
+
+def test_watches_keep_each_story_once_and_each_delivery_until_it_succeeds(store_location):
+    from store import WatchExists
+
+    with open_store(store_location) as store:
+        watch = {"name": "banjir", "query": "banjir", "outlets": ["x"], "regions": [], "actors": [],
+                 "webhook": "http://127.0.0.1:9/hook", "email": ""}
+        store.watches.add(watch)
+        with pytest.raises(WatchExists):
+            store.watches.add(watch)
+        story = {"story": "s1", "url": "https://x.id/1/", "title": "Banjir", "outlet": "x", "published": None}
+        store.watches.add_stories("banjir", [{**story, "story": "s0"}], baseline=True)
+        store.watches.add_stories("banjir", [story, story], baseline=False)
+        assert store.watches.story_ids("banjir") == {"s0", "s1"}
+        assert [s["story"] for s in store.watches.pending("banjir", "webhook")] == ["s1"]
+        store.watches.record("banjir", ["s1"], "webhook", "HTTPError: 503")
+        store.watches.record("banjir", ["s1"], "webhook", "HTTPError: 502")
+        assert store.watches.failures() == [{"watch": "banjir", "channel": "webhook", "waiting": 1, "attempts": 2,
+                                             "last_error": "HTTPError: 502"}]
+        store.watches.record("banjir", ["s1"], "webhook")
+        assert store.watches.pending("banjir", "webhook") == [] and store.watches.failures() == []
+        assert [w["outlets"] for w in store.watches.all()] == [["x"]]
+        assert store.watches.remove("banjir") and store.watches.all() == []
