@@ -17,7 +17,7 @@ from scrapy import signals
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.urls import HTTP_SCHEMES, same_site
 from registry import Outlet
-from store import Article, Store
+from store import Article, Store, open_store
 
 log = logging.getLogger("warta.crawl")
 
@@ -82,7 +82,7 @@ class StorePipeline:
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
-        self.store = Store(self.crawler.settings.get("WARTA_STORE"))
+        self.store = open_store(self.crawler.settings.get("WARTA_STORE"))
         self.run = self.store.begin_run(spider.outlet.id)
         spider.run_id = self.run.id  # how `warta crawl` finds the runs it started, whatever else runs at once
 

@@ -11,12 +11,12 @@ from crawler import extract as extraction
 from crawler.extract import Rejected, extract
 from crawler.pipelines import InvalidArticleError, validate
 from registry import Outlet
-from store import Store
+from store import open_store
 
 log = logging.getLogger("warta.reextract")
 
 
-def reextract(store_path: Path, outlets: list[Outlet]) -> Counter:
+def reextract(store: str | Path, outlets: list[Outlet]) -> Counter:
     """Counts of updated, unchanged, rejected-now (kept), no-html articles and extract-errors (parts of a page
     that fell back to trafilatura after an unexpected error, logged with the URL) of the given outlets.
 
@@ -26,7 +26,7 @@ def reextract(store_path: Path, outlets: list[Outlet]) -> Counter:
     counts: Counter = Counter()
     errors_before = sum(extraction.ERRORS.values())
     by_id = {o.id: o for o in outlets}
-    with Store(store_path) as store:
+    with open_store(store) as store:
         for outlet in outlets:
             for old in list(store.articles(outlet.id)):
                 html = store.raw_html(old.url)

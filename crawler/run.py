@@ -18,8 +18,8 @@ from crawler.middlewares import hold
 from crawler.pipelines import forced_stop
 from crawler.spiders.outlet import OutletSpider
 from registry import Outlet
-from runtime.locks import OutletLock
-from store import CrawlRun, Store
+from runtime.locks import outlet_lock
+from store import CrawlRun, open_store
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between progress callbacks
@@ -62,8 +62,8 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
     An outlet another process is crawling (its lock is held) is not crawled; its run says "skipped".
     progress, if given, is called every PROGRESS_EVERY seconds with a CrawlProgress (in the crawl's thread).
     """
-    Store(store).close()  # create the schema before several crawlers open it at once
-    locks = {o.id: OutletLock(Path(store).parent, o.id) for o in outlets}
+    open_store(store).close()  # create the schema before several crawlers open it at once
+    locks = {o.id: outlet_lock(store, o.id) for o in outlets}
     skipped = [o for o in outlets if not locks[o.id].acquire()]
     outlets = [o for o in outlets if o not in skipped]
     run_ids: list[int] = []
@@ -73,7 +73,7 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
     finally:
         # A run still "running" here ended without closing its spider (a signal before Scrapy's handlers were
         # in place, an exception); we hold its outlet's lock, so no one else is running it.
-        with Store(store) as db:
+        with open_store(store) as db:
             db.interrupt_running([o.id for o in outlets])
             # The runs this crawl recorded, by their ids: other crawls recording runs at the same time
             # cannot hide them.

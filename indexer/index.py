@@ -43,7 +43,7 @@ from indexer.rebuild import new_generation
 from indexer.schema import article_id, document, fingerprint
 from indexer.stories import BANDS_FILE, Grouper
 from runtime.processes import die_with_parent
-from store import Store
+from store import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class IndexReport:
                 f"{self.unchanged} unchanged in {self.seconds:.1f}s [{self.generation}]")
 
 
-def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None, rebuild: bool = False,
+def update(root: Path, store_location: str | Path, names: Mapping[str, str] | None = None, rebuild: bool = False,
            lexicon: Lexicon | None = None, progress: Callable[[int], None] | None = None,
            procs: int | None = None, commit_every: int = COMMIT_EVERY,
            stage: Callable[[str, int], None] | None = None) -> IndexReport:
@@ -88,7 +88,7 @@ def update(root: Path, store_path: Path, names: Mapping[str, str] | None = None,
     if threading.current_thread() is not threading.main_thread():
         procs = 1
     die_with_parent()  # a killed `warta index` takes its reading, writer and band-table processes with it
-    with _exclusive(root), Store(store_path) as store:
+    with _exclusive(root), open_store(store_location) as store:
         live = current_generation(root)
         remove_unused(root, keep={live.name} if live else set())
         reason = "asked" if rebuild else stale_reason(root, lexicon)

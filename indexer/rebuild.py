@@ -32,7 +32,7 @@ from indexer.schema import article_id, build_schema, document
 from indexer.segments import TermWriter
 from indexer.stories import BANDS_FILE, Prints, group, group_table
 from indexer.whoosh_private import finalize_segment, unlocked
-from store import Store
+from store import Store, open_store
 
 BATCH_SEGMENT = 10_000  # documents per segment in a rebuild (a writer process holds one in memory)
 SURVEY_CHUNK = 5000  # articles per task of the pool that reads the store before a rebuild
@@ -61,7 +61,7 @@ def new_generation(root: Path, store: Store, wanted: dict[str, str], names: Mapp
     with _Segments(gen, procs, progress) as writers, _beside(procs > 1, group_table, gen / BANDS_FILE, prints, story):
         for at in range(0, len(rows), size):
             run = slice(at, at + size)
-            writers.write(store.path, rows[run], prints.ids[run], story[run], dict(names))
+            writers.write(store.location, rows[run], prints.ids[run], story[run], dict(names))
         segments = writers.written()
     ix.writer().commit(mergetype=lambda _, existing: existing + segments)  # one TOC lists them all
     save_stems(gen / STEMS_FILE)
@@ -121,7 +121,7 @@ class _Segments:
             self.progress(self.count)
 
 
-def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], stories: list[str],
+def write_segment(gen: Path, store_location: str, rows: list[int], ids: list[str], stories: list[str],
                   names: Mapping[str, str]) -> tuple[object, int]:
     """The articles at these rows as one new segment of the generation's index (not yet listed by its
     TOC), with their stories (ids and stories run with the rows), and how many it holds.
@@ -134,7 +134,7 @@ def write_segment(gen: Path, store_path: Path, rows: list[int], ids: list[str], 
         ix = storage(gen).open_index()
         writer = unlocked(TermWriter, ix, codec=W3Codec(compression=CODEC_COMPRESSION))
         k = 0
-        with Store(store_path, readonly=True) as store:
+        with open_store(store_location, readonly=True) as store:
             for article, digest in store.articles_at(rows):
                 doc = document(article, digest, names.get(article.outlet, ""))
                 while ids[k] != doc["id"]:  # a row the crawl replaced since the survey
@@ -175,7 +175,7 @@ def _survey(store: Store, rows: list[int], lexicon: Lexicon, procs: int) -> tupl
     Returns the fingerprints and the rows they were read from (a row the crawl removed meanwhile is not)."""
     chunks = [rows[i:i + SURVEY_CHUNK] for i in range(0, len(rows), SURVEY_CHUNK)] or [[]]
     with _mapping(procs if len(rows) >= 1000 else 1) as each:
-        found = list(each(_read, [store.path] * len(chunks), chunks))
+        found = list(each(_read, [store.location] * len(chunks), chunks))
         new = sorted(set().union(*(words_ for words_, _, _ in found)).difference(STEMS))
         jobs = [set(new[i::procs * 4]) for i in range(procs * 4)]
         for stems in each(stem_all, jobs, [lexicon.unstemmed] * len(jobs)):
@@ -195,11 +195,11 @@ def _mapping(procs: int):
         yield pool.map
 
 
-def _read(store_path: Path, rows: list[int]) -> tuple[set[str], list[int], Prints]:
+def _read(store_location: str, rows: list[int]) -> tuple[set[str], list[int], Prints]:
     """The distinct words, the rows read and the fingerprints of the articles at these rows (a pool task)."""
     raw: set[str] = set()
     read, found = [], []
-    with Store(store_path, readonly=True) as store:
+    with open_store(store_location, readonly=True) as store:
         for row, url, title, text, published in store.texts_at(rows):
             raw.update(TOKEN.findall(title), TOKEN.findall(text))
             read.append(row)

@@ -16,9 +16,9 @@ from indexer.search import IndexMissingError
 from monitor.yields import SourceAlert, check, run_yield
 from registry import Outlet
 from registry.schedules import Schedule, jitter
-from runtime.locks import OutletLock
-from runtime.paths import store_path
-from store import CrawlRun, Store
+from runtime.locks import outlet_lock
+from runtime.paths import store_location
+from store import CrawlRun, Store, exists, open_store
 
 MAX_BACKOFF = timedelta(hours=6)
 HISTORY = 24  # runs read per outlet: a streak of failures, and the yield history monitor/yields.py compares with
@@ -100,7 +100,7 @@ def outlet_statuses(outlets: list[Outlet], store: Store, indexed: dict[str, int]
     for o in outlets:
         schedule = every or Schedule.parse(o.schedule)
         runs = store.runs(o.id, limit=HISTORY)
-        crawling = OutletLock(data, o.id).held_elsewhere()
+        crawling = outlet_lock(store.location, o.id).held_elsewhere()
         if not crawling:  # a "running" row whose crawl holds no lock died; it is not running
             runs = [r if r.result != "running" else _died(r) for r in runs]
         ok = next((r for r in runs if r.result in GOOD), None) or _last_good(store, o.id)
@@ -151,14 +151,14 @@ def _health(runs: list[CrawlRun], good: CrawlRun | None, overdue: bool) -> str:
 def read_statuses(outlets: list[Outlet], data: Path, searcher) -> list[OutletStatus] | None:
     """Statuses from the data directory's store (read-only) and index (through searcher), or None before
     the first crawl. What `warta status` and the web's /status both show."""
-    path = store_path(data)
-    if not path.exists():
+    location = store_location(data)
+    if not exists(location):
         return None
     try:
         indexed = searcher.outlet_counts()
     except IndexMissingError:
         indexed = {}
-    with Store(path, readonly=True) as store:
+    with open_store(location, readonly=True) as store:
         return outlet_statuses(outlets, store, indexed, data)
 
 
@@ -188,9 +188,9 @@ def status_json(s: OutletStatus) -> dict:
 
 def failing_watches(data: Path) -> list[dict]:
     """Watches whose deliveries keep failing (monitor/watches.py): what `warta status` and /api/status report."""
-    path = store_path(data)
-    if not path.exists():
+    location = store_location(data)
+    if not exists(location):
         return []
-    with Store(path, readonly=True) as store:
+    with open_store(location, readonly=True) as store:
         return [{"watch": f["watch"], "channel": f["channel"], "waiting": f["waiting"],
                  "attempts": f["attempts"], "last_error": f["last_error"]} for f in store.watches.failures()]

@@ -1,9 +1,11 @@
-"""Per-outlet crawl locks: never two crawls of one outlet at once, across processes.
+"""Per-outlet crawl locks: never two crawls of one outlet at once, across processes, and across machines
+where the store is on PostgreSQL (outlet_lock picks: an advisory lock on the store's server, or a file lock
+beside the store's file).
 
-These are POSIX record locks (lockf): the kernel drops them when the process that holds them exits,
-however it exits (SIGKILL included), so a crash cannot leave a stuck lock behind; and unlike flock they
-are not inherited by forked children (the crawl's extraction workers), so an orphaned worker cannot keep
-an outlet locked. The lock file stays (with the pid of its last holder, for people reading it); holding
+The file locks are POSIX record locks (lockf): the kernel drops them when the process that holds them
+exits, however it exits (SIGKILL included), so a crash cannot leave a stuck lock behind; and unlike flock
+they are not inherited by forked children (the crawl's extraction workers), so an orphaned worker cannot
+keep an outlet locked. The lock file stays (with the pid of its last holder, for people reading it); holding
 it is what counts. POSIX locks drop when the holder closes any descriptor of the file, so a process
 must not probe (held_elsewhere) an outlet it is itself crawling.
 """
@@ -17,6 +19,53 @@ from pathlib import Path
 
 def lock_dir(data: Path) -> Path:
     return Path(data) / "locks"
+
+
+def outlet_lock(store: str | Path, outlet_id: str) -> OutletLock | AdvisoryLock:
+    """The crawl lock of an outlet of the store at this location: whoever writes that store shares it."""
+    location = str(store)
+    if location.startswith(("postgresql://", "postgres://")):
+        return AdvisoryLock(location, outlet_id)
+    return OutletLock(Path(location.removeprefix("sqlite://")).parent, outlet_id)
+
+
+class AdvisoryLock:
+    """A PostgreSQL session advisory lock on the store's server, held on a connection of its own: every
+    machine that crawls into the store sees it, and the server drops it when the holder's connection ends
+    (its process killed, its machine gone)."""
+
+    def __init__(self, url: str, outlet_id: str):
+        self.url, self.key = url, f"warta-crawl:{outlet_id}"
+        self._conn = None
+
+    def _try(self, conn) -> bool:
+        return conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (self.key,)).fetchone()[0]
+
+    def acquire(self) -> bool:
+        import psycopg
+
+        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=15)
+        if not self._try(conn):
+            conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()  # ends the session, and its locks with it
+            self._conn = None
+
+    def held_elsewhere(self) -> bool:
+        if self._conn is not None:
+            return False
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=15) as conn:
+            if not self._try(conn):
+                return True
+            conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (self.key,))
+            return False
 
 
 class OutletLock:

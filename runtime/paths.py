@@ -11,8 +11,10 @@ def data_dir(option: str | None = None) -> Path:
     return Path(option or os.environ.get("WARTA_DATA") or "data")
 
 
-def store_path(data: Path) -> Path:
-    return data / "warta.sqlite3"
+def store_location(data: Path) -> str:
+    """Where the store is: $WARTA_STORE (which `--store` sets) when given, a path or sqlite:///path or
+    postgresql://user@host:port/db; else data/warta.sqlite3."""
+    return os.environ.get("WARTA_STORE") or str(data / "warta.sqlite3")
 
 
 def index_path(data: Path) -> Path:

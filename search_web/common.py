@@ -40,13 +40,13 @@ def statuses() -> list[OutletStatus] | None:
 def watch_rows(name: str | None = None, stories: int = 20) -> list[dict]:
     """The watches (or the one named) from the store, read-only, each with the stories it found since it was
     made (newest first) and its failing deliveries; [] before the first crawl or watch."""
-    from runtime.paths import store_path
-    from store import Store
+    from runtime.paths import store_location
+    from store import exists, open_store
 
-    path = store_path(current_app.config["WARTA_DATA"])
-    if not path.exists():
+    location = store_location(current_app.config["WARTA_DATA"])
+    if not exists(location):
         return []
-    with Store(path, readonly=True) as store:
+    with open_store(location, readonly=True) as store:
         failing = store.watches.failures()
         return [{**w, "stories": store.watches.stories(w["name"], stories),
                  "failing": [f for f in failing if f["watch"] == w["name"]]}
@@ -60,10 +60,10 @@ class TooManyWatchesError(Exception):
 def add_watch(watch: Watch) -> int:
     """Make a watch from the web (the one place the web app writes to the store: a row in its watches
     table, which `warta schedule` then runs). Returns how many stories it matches already (its baseline)."""
-    from runtime.paths import store_path
-    from store import Store
+    from runtime.paths import store_location
+    from store import open_store
 
-    with Store(store_path(current_app.config["WARTA_DATA"])) as store:
+    with open_store(store_location(current_app.config["WARTA_DATA"])) as store:
         names = {w["name"] for w in store.watches.all()}
         if watch.name in names:
             raise WatchExists(watch.name)

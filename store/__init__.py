@@ -14,12 +14,21 @@ from store.sqlite import REJECT_RETRY, Store, content_hash, problem
 from store.watches import WatchExists, WatchStore
 
 __all__ = ["REJECT_RETRY", "Article", "CrawlRun", "Store", "StoreBusy", "StoreError", "WatchExists", "WatchStore",
-           "content_hash", "is_busy", "is_server", "open_store", "problem"]
+           "content_hash", "exists", "is_busy", "is_server", "open_store", "problem"]
 
 
 def is_server(location: str | Path) -> bool:
     """A store on a database server (postgresql://...), not a file."""
     return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def exists(location: str | Path) -> bool:
+    """Whether there is a store at location to read (a server's store is made when first opened)."""
+    if is_server(location):
+        from store.postgres import has_store
+
+        return has_store(str(location))
+    return Path(str(location).removeprefix("sqlite://")).exists()
 
 
 def open_store(location: str | Path, readonly: bool = False) -> Store:

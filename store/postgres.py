@@ -103,6 +103,24 @@ INSERT INTO identity (id) SELECT md5(random()::text || clock_timestamp()::text)
 _SCHEMA_LOCK = 0x77617274  # "wart"
 
 
+def unreachable(url: str) -> str:
+    """Why the server's store cannot be reached ('' when it can), said without the password."""
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        where = psycopg.conninfo.conninfo_to_dict(url)
+        shown = f"postgresql://{where.get('user', '')}@{where.get('host', '')}:{where.get('port', '')}/" \
+                f"{where.get('dbname', '')}"
+        return f"{shown}: cannot reach the store: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
+    return ""
+
+
+def has_store(url: str) -> bool:
+    """Whether a warta store was made in this database (a crawl or `warta index` made its tables)."""
+    with psycopg.connect(url, connect_timeout=15) as conn:
+        return conn.execute("SELECT to_regclass('articles') IS NOT NULL").fetchone()[0]
+
+
 class Row(tuple):
     """A row read by position or by column name, and as a mapping (dict(row)), as sqlite3.Row is."""
 

@@ -25,8 +25,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 REJECT_RETRY = timedelta(days=30)  # a page rejected this long ago is fetched (and judged) again
 
 
-def problem(path: Path) -> str:
-    """Why the store at path cannot be opened ('' when it can or does not exist yet), read without writing."""
+def problem(location: str | Path) -> str:
+    """Why the store at location cannot be opened ('' when it can or does not exist yet), read without writing."""
+    if str(location).startswith(("postgresql://", "postgres://")):
+        from store.postgres import unreachable
+
+        return unreachable(str(location))
+    path = Path(str(location).removeprefix("sqlite://"))
     if not path.exists():
         return ""
     if not path.is_file():

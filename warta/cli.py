@@ -16,8 +16,8 @@ from pathlib import Path
 
 from registry import RegistryError, load_registry, select
 from registry.schedules import WIB
-from runtime.paths import data_dir, data_problem, index_path, store_path
-from store import StoreBusy, StoreError
+from runtime.paths import data_dir, data_problem, index_path, store_location
+from store import StoreBusy, StoreError, exists, open_store
 from store import problem as store_problem
 
 
@@ -28,8 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     args.data = data_dir(getattr(args, "data", None))
+    if getattr(args, "store", None):  # for this process and every one it starts (crawls, the scheduler's)
+        os.environ["WARTA_STORE"] = args.store
     if args.command not in NO_DATA:  # checked before anything is written there
-        problem = data_problem(args.data) or (args.command not in NO_STORE and store_problem(store_path(args.data)))
+        problem = data_problem(args.data) or (args.command not in NO_STORE and store_problem(store_location(args.data)))
         if problem:
             print(f"warta {args.command}: {problem}", file=sys.stderr)
             return 2
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         if isinstance(exc, StoreBusy):  # locked, disk full: the job failed, the input is fine
             raise
-        print(f"warta {args.command}: the store {store_path(args.data)} cannot be read: {exc}", file=sys.stderr)
+        print(f"warta {args.command}: the store {store_location(args.data)} cannot be read: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("warta: interrupted", file=sys.stderr)
@@ -86,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
                         help="where the store and index live (default: $WARTA_DATA or ./data)")
+    common.add_argument("--store", metavar="URL", default=argparse.SUPPRESS,
+                        help="the store: a path, sqlite:///path or postgresql://user@host:port/db "
+                             "(default: $WARTA_STORE, else DATA/warta.sqlite3)")
     common.add_argument("--seeds", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                         help="outlet registry to use (default: seeds/outlets.toml)")
     parser = Parser(
@@ -204,15 +209,15 @@ def _index(args: argparse.Namespace) -> int:
     from indexer.index import update
     from indexer.lexicon import LexiconError
 
-    path = store_path(args.data)
-    if not path.exists():
-        print(f"warta index: no store at {path} yet; run 'warta crawl' first", file=sys.stderr)
+    location = store_location(args.data)
+    if not exists(location):
+        print(f"warta index: no store at {location} yet; run 'warta crawl' first", file=sys.stderr)
         return 1
     names = {o.id: o.name for o in load_registry(getattr(args, "seeds", None))}
     try:
         # A bar on a terminal only (articles done, rate, time left); the indexer itself shows nothing.
         with _index_progress() as shown:
-            report = update(index_path(args.data), path, names, rebuild=args.rebuild,
+            report = update(index_path(args.data), location, names, rebuild=args.rebuild,
                             progress=shown.progress if shown else None, stage=shown.stage if shown else None)
     except LexiconError as exc:
         print(f"warta index: {exc}", file=sys.stderr)
@@ -390,7 +395,7 @@ def _reextract(args: argparse.Namespace) -> int:
     from crawler.reextract import reextract
 
     outlets = select(load_registry(getattr(args, "seeds", None)), args.outlet)
-    counts = reextract(store_path(args.data), outlets)
+    counts = reextract(store_location(args.data), outlets)
     print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no articles in the store")
     return 0
 
@@ -447,9 +452,9 @@ def _watch(args: argparse.Namespace) -> int:
     from indexer.generations import IndexMissingError
     from indexer.search import Searcher
     from monitor import watches
-    from store import Store, WatchExists
+    from store import WatchExists
 
-    with Store(store_path(args.data)) as store:
+    with open_store(store_location(args.data)) as store:
         if args.action == "list":
             rows = store.watches.all()
             waiting = {(f["watch"], f["channel"]): f for f in store.watches.failures()}
@@ -506,7 +511,7 @@ def _crawl(args: argparse.Namespace) -> int:
     # crawl() returns the runs this process recorded, found by their ids (other crawls may record theirs
     # at the same time); an outlet without one never got as far as beginning its run.
     with _crawl_progress() as bar:  # on a terminal only: pages done of those found, rate, time left, articles
-        runs = crawl(outlets, store_path(args.data), since=since, limit=args.limit, refresh=args.refresh,
+        runs = crawl(outlets, store_location(args.data), since=since, limit=args.limit, refresh=args.refresh,
                      log_level="INFO" if args.verbose else "WARNING", progress=bar)
     print(format_runs(runs))
     missing = [o.id for o in outlets if o.id not in {r.outlet for r in runs}]
@@ -561,7 +566,7 @@ def _status(args: argparse.Namespace) -> int:
     outlets = load_registry(getattr(args, "seeds", None))
     statuses = read_statuses(outlets, args.data, Searcher(index_path(args.data)))
     if statuses is None:
-        print(f"warta status: no store at {store_path(args.data)} yet; run 'warta crawl' first", file=sys.stderr)
+        print(f"warta status: no store at {store_location(args.data)} yet; run 'warta crawl' first", file=sys.stderr)
         return 1
     failing = failing_watches(args.data)
     if args.json:

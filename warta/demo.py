@@ -20,14 +20,14 @@ from mirror.build import MirrorConfig
 from mirror.server import Mirror
 from monitor import watches
 from registry.schedules import WIB, Schedule, ScheduleError
-from runtime.paths import index_path, store_path
-from store import Store, WatchExists
+from runtime.paths import index_path, store_location
+from store import WatchExists, open_store
 
 
 def _watch(data: Path, url: str) -> None:
     """The demo's watch: every story the mirror publishes from now on, in its feed and on /pantauan."""
     try:
-        with Store(store_path(data)) as store:
+        with open_store(store_location(data)) as store:
             watches.add(store, Searcher(index_path(data)), watches.Watch("berita-baru", ""))
         print(f"a watch follows every new story: {url}pantauan (feed {url}pantauan/berita-baru.atom)", flush=True)
     except WatchExists:

@@ -32,9 +32,9 @@ from monitor import watches
 from monitor.status import HISTORY, Due, due
 from registry import Outlet
 from registry.schedules import WIB, Schedule
-from runtime.locks import OutletLock
-from runtime.paths import index_path, log_dir, store_path
-from store import Store
+from runtime.locks import outlet_lock
+from runtime.paths import index_path, log_dir, store_location
+from store import open_store
 
 log = logging.getLogger("warta.schedule")
 GRACE = 90.0  # seconds a crawl gets to stop after SIGTERM before it is killed
@@ -89,8 +89,8 @@ class Scheduler:
             signal.signal(sig, lambda *_: self.stopping.set())
         indexer = threading.Thread(target=self._index_loop, name="warta-index", daemon=True)
         indexer.start()
-        store_path(self.data).parent.mkdir(parents=True, exist_ok=True)
-        Store(store_path(self.data)).close()
+        self.data.mkdir(parents=True, exist_ok=True)
+        open_store(store_location(self.data)).close()  # the schema, before crawls open it at once
         log.info("schedule: %d outlets, %s; data %s", len(self.outlets),
                  f"every {self.every.text}" if self.every else "each on its registry schedule", self.data)
         failed = False
@@ -115,7 +115,7 @@ class Scheduler:
     def _plans(self) -> dict[str, Due]:
         """When each outlet not being crawled is next due, from one read of the store."""
         now = datetime.now(UTC)
-        with Store(store_path(self.data)) as store:
+        with open_store(store_location(self.data)) as store:
             return {o.id: due(o.id, self.schedule_of(o), store.runs(o.id, limit=HISTORY), now)
                     for o in self.outlets if o.id not in self.running}
 
@@ -133,7 +133,7 @@ class Scheduler:
         return min(max(wait, 0.2), 5.0 if self.running else 60.0)
 
     def _launch(self, outlet: Outlet) -> bool:
-        if OutletLock(self.data, outlet.id).held_elsewhere():
+        if outlet_lock(store_location(self.data), outlet.id).held_elsewhere():
             log.debug("crawl %s: not started, another process is crawling it", outlet.id)
             return False
         cmd = [sys.executable, "-m", "warta", "--data", str(self.data), "crawl", "--outlet", outlet.id]
@@ -162,7 +162,7 @@ class Scheduler:
 
     def _report(self, crawl: Crawl) -> bool:
         o = crawl.outlet
-        with Store(store_path(self.data)) as store:
+        with open_store(store_location(self.data)) as store:
             runs = store.runs(o.id, limit=HISTORY)
             plan = due(o.id, self.schedule_of(o), runs, datetime.now(UTC))
         mine = [r for r in runs if r.started >= crawl.launched - timedelta(seconds=1)]
@@ -207,7 +207,7 @@ class Scheduler:
             self._index_idle.clear()
             self._index_wanted.clear()
             try:
-                report = update(index_path(self.data), store_path(self.data), self.names)
+                report = update(index_path(self.data), store_location(self.data), self.names)
                 if report.rebuilt or report.new or report.updated or report.deleted:
                     log.info(report.summary())
             except Exception:
@@ -221,7 +221,7 @@ class Scheduler:
 
     def _run_watches(self) -> None:
         """Deliver what is new for every watch (monitor/watches.py), after each index update."""
-        with Store(store_path(self.data)) as store:
+        with open_store(store_location(self.data)) as store:
             if not store.watches.all():
                 return
             searcher = Searcher(index_path(self.data))

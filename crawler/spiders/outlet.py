@@ -38,7 +38,7 @@ from crawler.pagekind import head_info
 from crawler.robots import ForbiddenByRobots, unreachable
 from crawler.urls import is_article_url, page_key, safe_canonical, same_site
 from registry import Outlet, load_registry, select
-from store import Store
+from store import open_store
 
 # Rejections not remembered: the next crawl tries the page again (a bug in extraction, once mended; a bot
 # challenge, once the outlet lets warta in again).
@@ -88,7 +88,7 @@ class OutletSpider(scrapy.Spider):
 
     # -- discovery ----------------------------------------------------------------------------------
     async def start(self):
-        with Store(self.settings.get("WARTA_STORE")) as store:
+        with open_store(self.settings.get("WARTA_STORE")) as store:
             self.known = {} if self.refresh else {page_key(u): u for u in store.known_urls(self.outlet.id)}
             self.backfilled = store.has_finished_run(self.outlet.id)
         # The one fetch of robots.txt: crawler.robots.RobotsMiddleware reads the rules from this response too.

@@ -1,0 +1,81 @@
+"""The whole chain on PostgreSQL, as a user runs it with `--store postgresql://...`: the same mirror crawled
+into a PostgreSQL store and into SQLite (the session's search_data) stores the same articles, and search
+answers the same; a crawl lock held on the server (as another machine would) keeps a crawl off its outlet."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from runtime.locks import AdvisoryLock
+from store import open_store
+from tests.conftest import warta
+
+pytestmark = pytest.mark.slow
+QUERIES = ["pemerintah", "banjir medan", '"pelayanan publik"', "pemko -banjir"]
+
+
+@pytest.fixture(scope="module")
+def on_postgres(search_data, postgres_server, tmp_path_factory):
+    url = postgres_server.database()
+    data = tmp_path_factory.mktemp("pg-data")
+    for step in (("crawl",), ("index",)):
+        done = warta("--store", url, "--seeds", str(search_data.seeds), *step, data=data)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return url, data
+
+
+def test_postgresql_stores_what_sqlite_stores_and_search_answers_alike(search_data, on_postgres):
+    url, data = on_postgres
+    with open_store(url, readonly=True) as pg, open_store(search_data.store, readonly=True) as lite:
+        assert pg.hashes() == lite.hashes() and pg.count() > 50
+        assert {r.outlet: r.new for r in pg.runs(limit=100)} == {r.outlet: r.new for r in lite.runs(limit=100)}
+        some = next(iter(lite.hashes()))
+        assert pg.raw_html(some) == lite.raw_html(some) and pg.get(some) == lite.get(some)
+    assert not (data / "warta.sqlite3").exists()  # nothing went to a file
+    for query in QUERIES:
+        on_pg = json.loads(warta("--store", url, "search", query, "--json", data=data).stdout)
+        on_file = json.loads(warta("search", query, "--json", data=search_data.data).stdout)
+        assert on_pg["total"] == on_file["total"] > 0 or query == "pemko -banjir"
+        every = [warta(*store, "search", query, "--all", "--format", "jsonl", data=where).stdout.splitlines()
+                 for store, where in ((("--store", url), data), ((), search_data.data))]
+        # the same matches; the order of equal scores follows the order articles were stored in, which two
+        # crawls need not share
+        urls = [sorted(json.loads(line)["url"] for line in lines) for lines in every]
+        assert urls[0] == urls[1] and len(urls[0]) == on_file["total"]
+
+
+def test_a_recrawl_and_an_update_on_postgresql_find_nothing_new(search_data, on_postgres):
+    url, data = on_postgres
+    again = warta("--store", url, "--seeds", str(search_data.seeds), "crawl", data=data)
+    assert again.returncode == 0, again.stderr
+    with open_store(url, readonly=True) as pg:
+        latest = {}
+        for run in pg.runs(limit=100):
+            latest.setdefault(run.outlet, run)
+        assert latest and all(r.new == 0 and r.updated == 0 for r in latest.values())
+    index = warta("--store", url, "index", data=data)
+    assert index.returncode == 0 and "0 new, 0 updated, 0 deleted" in index.stdout, index.stdout
+    status = json.loads(warta("--store", url, "--seeds", str(search_data.seeds), "status", "--json",
+                              data=data).stdout)["outlets"]
+    assert sum(o["articles_stored"] for o in status) > 50 and all(o["health"] != "failing" for o in status)
+
+
+def test_a_crawl_lock_on_the_server_keeps_every_machine_off_the_outlet(search_data, on_postgres):
+    url, data = on_postgres
+    outlet = next(iter(search_data.mirror.sites))
+    held = AdvisoryLock(url, outlet)  # as a crawl on another machine holds it
+    assert held.acquire()
+    try:
+        assert AdvisoryLock(url, outlet).held_elsewhere()
+        done = warta("--store", url, "--seeds", str(search_data.seeds), "crawl", "--outlet", outlet, data=data)
+        assert done.returncode == 0 and "another process is crawling this outlet" in done.stdout, done.stdout
+    finally:
+        held.release()
+    assert not AdvisoryLock(url, outlet).held_elsewhere()
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path):
+    done = warta("--store", "postgresql://warta:secret@127.0.0.1:9/none", "index", data=tmp_path)
+    assert done.returncode == 2 and "cannot reach the store" in done.stderr and "secret" not in done.stderr
