@@ -209,6 +209,11 @@ class PostgresStore(Store):
     def location(self) -> str:
         return self.url
 
+    def after_copy(self) -> None:
+        """Crawl runs were written with their ids: the next run's id comes after them."""
+        self.db.execute("SELECT setval(pg_get_serial_sequence('crawl_runs', 'id'), COALESCE(MAX(id), 0) + 1, false) "
+                        "FROM crawl_runs")
+
     def position(self) -> tuple[int, int]:
         """As Store.position, the position being the oldest transaction still running (see the module's doc)."""
         return tuple(self.db.execute(

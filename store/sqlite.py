@@ -242,6 +242,9 @@ class Store:
         found = self.db.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
         return int(found[0]) if found else 0
 
+    def after_copy(self) -> None:
+        """What the engine needs after rows were written with their own keys (store/copy.py): nothing here."""
+
     @property
     def location(self) -> str:
         """Where the store is, as --store and WARTA_STORE take it: what another process opens it by."""

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 NO_DATA = {"extract", "outlets"}  # commands that never read the data directory
-NO_STORE = {"search", "mirror"}  # commands that read it but not the store
+NO_STORE = {"search", "mirror", "store"}  # commands that read it but not its store (`store` names its own)
 
 
 class Parser(argparse.ArgumentParser):
@@ -202,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     r = actions.add_parser("remove", help="stop watching")
     r.add_argument("name", metavar="NAME")
     actions.add_parser("run", help="find what is new for every watch and deliver it now")
+
+    p = command("store", "the article store itself: copy it to another engine", _store)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    c = actions.add_parser("copy", help="copy a store into an empty one (SQLite <-> PostgreSQL), checked; run "
+                                        "again after a kill to go on")
+    c.add_argument("--from", dest="source", required=True, metavar="URL", help="the store to copy (read only)")
+    c.add_argument("--to", dest="target", required=True, metavar="URL", help="the store to fill")
+    c.add_argument("--chunk", type=_positive, default=500, help="rows per transaction (default 500)")
     return parser
 
 
@@ -609,6 +617,29 @@ def format_status(statuses) -> str:
             lines.append(f"{'':<12} {s.source_alert.flag.upper()} {s.source_alert.evidence}")
     lines.append("times in WIB")
     return "\n".join(lines)
+
+
+def _store(args: argparse.Namespace) -> int:
+    from store import problem
+    from store.copy import CopyError, copy
+
+    for flag, location in (("--from", args.source), ("--to", args.target)):
+        reason = problem(location) or ("" if flag == "--to" or exists(location) else f"{location}: no store there")
+        if reason:
+            print(f"warta store copy: {flag}: {reason}", file=sys.stderr)
+            return 2
+
+    def progress(table: str, rows: int) -> None:
+        print(f"{table}: {rows} rows copied", flush=True)
+
+    try:
+        with open_store(args.source, readonly=True) as source, open_store(args.target) as target:
+            report = copy(source, target, progress, chunk=args.chunk)
+    except CopyError as exc:
+        print(f"warta store copy: {exc}", file=sys.stderr)
+        return 1
+    print(f"copied and checked (rows and content hashes): {report.summary()}")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

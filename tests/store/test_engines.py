@@ -79,3 +79,40 @@ def test_a_crawl_lock_on_the_server_keeps_every_machine_off_the_outlet(search_da
 def test_an_unreachable_server_is_a_clear_error(tmp_path):
     done = warta("--store", "postgresql://warta:secret@127.0.0.1:9/none", "index", data=tmp_path)
     assert done.returncode == 2 and "cannot reach the store" in done.stderr and "secret" not in done.stderr
+
+
+def test_a_store_copied_to_postgresql_and_back_loses_nothing_and_a_killed_copy_goes_on(search_data,
+                                                                                          postgres_server,
+                                                                                          tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    url = postgres_server.database()
+    source = str(search_data.store)
+    cmd = [sys.executable, "-m", "warta", "store", "copy", "--from", source, "--to", url, "--chunk", "5"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # one chunk is in: kill it there
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert first.startswith("articles: 5 rows")
+    with open_store(url, readonly=True) as half:
+        assert 0 < half.count() < 50
+    done = warta("store", "copy", "--from", source, "--to", url, "--chunk", "5", data=tmp_path)
+    assert done.returncode == 0 and "copied and checked" in done.stdout, done.stdout + done.stderr
+    back = tmp_path / "back.sqlite3"
+    done = warta("store", "copy", "--from", url, "--to", f"sqlite:///{back}", data=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open_store(source, readonly=True) as original, open_store(back, readonly=True) as returned:
+        assert returned.hashes() == original.hashes()
+        assert [(r.id, r.outlet, r.new) for r in returned.runs(limit=500)] == \
+               [(r.id, r.outlet, r.new) for r in original.runs(limit=500)]
+        assert returned.rows_of(original.hashes()) and [a.url for a, _ in returned.articles_at(
+            returned.rows_of(original.hashes()))] == [a.url for a, _ in original.articles_at(
+                original.rows_of(original.hashes()))]  # the order they were first stored in, kept
+    with open_store(url) as target:  # a crawl run recorded after the copy gets a new id
+        assert target.begin_run("x").id > max(r.id for r in target.runs(limit=500) if r.outlet != "x")
+    refused = warta("store", "copy", "--from", str(back), "--to", url, data=tmp_path)
+    assert refused.returncode == 1 and "another store" in refused.stderr
