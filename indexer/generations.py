@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +42,22 @@ CODEC_COMPRESSION = 1  # zlib level for posting blocks: as small as Whoosh's def
 
 class IndexMissingError(RuntimeError):
     """No index has been built yet (run `warta index`)."""
+
+
+@contextmanager
+def exclusive(root: Path):
+    """One writer at a time (a second `warta index` waits, and a publish copies no commit half-written); the
+    OS drops the lock if the process dies.
+
+    A POSIX lock (lockf), so the forked writer processes do not inherit it and cannot outlive it.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "update.lock", "w") as fh:
+        fcntl.lockf(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.lockf(fh, fcntl.LOCK_UN)
 
 
 def current_generation(root: Path) -> Path | None:

@@ -10,14 +10,12 @@ the live one, which searchers keep reading until CURRENT flips (indexer/generati
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from indexer.generations import (
     applied_position,
     built_fingerprint,
     current_generation,
+    exclusive,
     open_index,
     record_applied,
     remove_unused,
@@ -88,7 +87,7 @@ def update(root: Path, store_location: str | Path, names: Mapping[str, str] | No
     if threading.current_thread() is not threading.main_thread():
         procs = 1
     die_with_parent()  # a killed `warta index` takes its reading, writer and band-table processes with it
-    with _exclusive(root), open_store(store_location) as store:
+    with exclusive(root), open_store(store_location) as store:
         live = current_generation(root)
         remove_unused(root, keep={live.name} if live else set())
         reason = "asked" if rebuild else stale_reason(root, lexicon)
@@ -108,21 +107,6 @@ def update(root: Path, store_location: str | Path, names: Mapping[str, str] | No
     report.seconds = time.monotonic() - started
     log.info(report.summary())
     return report
-
-
-@contextmanager
-def _exclusive(root: Path):
-    """One writer at a time (a second `warta index` waits); the OS drops the lock if the process dies.
-
-    A POSIX lock (lockf), so the forked writer processes do not inherit it and cannot outlive it.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / "update.lock", "w") as fh:
-        fcntl.lockf(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.lockf(fh, fcntl.LOCK_UN)
 
 
 _HTTP = re.compile(r"https?:", re.IGNORECASE)  # a URL's scheme, checked a million times per update

@@ -144,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("index", "bring the search index up to date with the store", _index)
     p.add_argument("--rebuild", action="store_true",
                    help="build a fresh index beside the live one and swap it in (search keeps answering)")
+    p.add_argument("--publish", action="append", metavar="DIR", default=[],
+                   help="copy the index, once complete, to DIR or host:/path for web hosts (repeatable)")
 
     p = command("search", "search the index from the command line", _search)
     p.add_argument("query", metavar="QUERY", help='words, "phrases", -exclusions, OR, title:word')
@@ -181,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", metavar="INTERVAL", help="one schedule for all outlets ('10m', '*/15 * * * *')")
     p.add_argument("--outlet", action="append", metavar="ID", help="only this outlet (repeatable)")
     p.add_argument("--parallel", type=_positive, default=3, help="crawls at once (default 3)")
+    p.add_argument("--publish", action="append", metavar="DIR", default=[],
+                   help="after every index update, publish the index to DIR or host:/path (repeatable)")
     p.add_argument("-v", "--verbose", action="store_true", help="log crawl starts too")
 
     p = command("status", "per outlet: articles, newest article, last good crawl, last error, overdue", _status)
@@ -231,6 +235,14 @@ def _index(args: argparse.Namespace) -> int:
         print(f"warta index: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    from indexer.publish import PublishError, publish
+
+    for dest in args.publish:  # a copy of the commit just made (publish holds off updates while it copies)
+        try:
+            print(f"published {publish(index_path(args.data), dest)} to {dest}")
+        except PublishError as exc:
+            print(f"warta index: --publish {dest}: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -562,7 +574,8 @@ def _schedule(args: argparse.Namespace) -> int:
         return 2
     log_file = setup_logging(args.data, args.verbose)
     print(f"warta schedule: {len(outlets)} outlets; log {log_file}; Ctrl-C or SIGTERM stops cleanly", flush=True)
-    return Scheduler(outlets, args.data, getattr(args, "seeds", None), every, args.parallel).run(once=args.once)
+    return Scheduler(outlets, args.data, getattr(args, "seeds", None), every, args.parallel,
+                     publish=tuple(args.publish)).run(once=args.once)
 
 
 def _status(args: argparse.Namespace) -> int:

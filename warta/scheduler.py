@@ -27,6 +27,7 @@ from pathlib import Path
 
 from crawler.settings import LOG_DATEFORMAT  # log times carry their UTC offset
 from indexer.index import update
+from indexer.publish import publish
 from indexer.search import Searcher
 from monitor import watches
 from monitor.status import HISTORY, Due, due
@@ -66,8 +67,9 @@ class Crawl:
 
 class Scheduler:
     def __init__(self, outlets: list[Outlet], data: Path, seeds: Path | None = None, every: Schedule | None = None,
-                 parallel: int = 3, names: dict[str, str] | None = None):
+                 parallel: int = 3, names: dict[str, str] | None = None, publish: tuple[str, ...] = ()):
         self.outlets = outlets
+        self.publish = publish  # where each index update is published for web hosts (indexer/publish.py)
         self.data = Path(data)
         self.seeds = seeds
         self.every = every
@@ -210,6 +212,8 @@ class Scheduler:
                 report = update(index_path(self.data), store_location(self.data), self.names)
                 if report.rebuilt or report.new or report.updated or report.deleted:
                     log.info(report.summary())
+                    for dest in self.publish:
+                        log.info("published %s to %s", publish(index_path(self.data), dest), dest)
             except Exception:
                 log.exception("index update failed")
             try:
