@@ -55,7 +55,9 @@ def copy(source: Store, target: Store, progress: Callable[[str, int], None] | No
                           "NOTHING", (origin,))
     report = CopyReport()
     for table, key in TABLES.items():
-        report.copied[table] = _copy_table(source, target, table, key, chunk, progress)
+        # a store from before a table existed (opened read-only, so not migrated) has none of its rows
+        report.copied[table] = _copy_table(source, target, table, key, chunk, progress) \
+            if source.has_table(table) else 0
         report.rows[table] = _count(target, table)
     target.after_copy()
     _check(source, target, report)
@@ -115,8 +117,11 @@ def _count(store: Store, table: str) -> int:
 
 
 def _check(source: Store, target: Store, report: CopyReport) -> None:
-    wrong = [f"{t}: {_count(source, t)} in the source, {report.rows[t]} in the target" for t in TABLES
-             if _count(source, t) != report.rows[t]]
+    def count(t: str) -> int:
+        return _count(source, t) if source.has_table(t) else 0
+
+    wrong = [f"{t}: {count(t)} in the source, {report.rows[t]} in the target" for t in TABLES
+             if count(t) != report.rows[t]]
     if not wrong and source.hashes() != target.hashes():
         wrong.append("articles: the content hashes differ")
     if wrong:

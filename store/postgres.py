@@ -202,7 +202,7 @@ class PostgresStore(Store):
 
     MIGRATIONS = ()  # the first schema PostgreSQL stores had is this one
 
-    def _has_table(self, name: str) -> bool:
+    def has_table(self, name: str) -> bool:
         return self.db.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
 
     @property

@@ -239,6 +239,9 @@ class Store:
     MIGRATIONS = (_add_columns,)
 
     def schema_version(self) -> int:
+        """The migrations this store has had (0 for a store from before versions, read-only so not migrated)."""
+        if not self.has_table("store_meta"):
+            return 0
         found = self.db.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
         return int(found[0]) if found else 0
 
@@ -252,9 +255,9 @@ class Store:
 
     @cached_property
     def watches(self) -> WatchStore:
-        return WatchStore(self.db, made=self._has_table("watches"))
+        return WatchStore(self.db, made=self.has_table("watches"))
 
-    def _has_table(self, name: str) -> bool:
+    def has_table(self, name: str) -> bool:
         return self.db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
     def close(self) -> None:

@@ -173,3 +173,25 @@ def test_watches_keep_each_story_once_and_each_delivery_until_it_succeeds(store_
         assert store.watches.pending("banjir", "webhook") == [] and store.watches.failures() == []
         assert [w["outlets"] for w in store.watches.all()] == [["x"]]
         assert store.watches.remove("banjir") and store.watches.all() == []
+
+
+def test_a_store_written_by_an_older_warta_is_read_as_it_is_and_migrated_when_written(tmp_path, postgres_server):
+    import sqlite3
+    from pathlib import Path
+
+    from store.copy import copy
+
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as db:
+        db.executescript((Path(__file__).parent / "data" / "schema-2025-11.sql").read_text(encoding="utf-8"))
+        db.execute("INSERT INTO articles (url, outlet, title, text, content_hash, fetched_at, first_seen, updated_at)"
+                   " VALUES ('https://x.id/lama/', 'x', 'Judul lama', 'Isi.', 'h', 't', 't', 't')")
+    with open_store(old, readonly=True) as reading:  # read as it is: no watches, nothing written
+        assert reading.watches.all() == [] and reading.schema_version() == 0 and reading.count() == 1
+        with open_store(postgres_server.database()) as target:  # copied to PostgreSQL: the new columns' defaults
+            assert copy(reading, target).rows["articles"] == 1
+            copied = target.get("https://x.id/lama/")
+            assert copied.title == "Judul lama" and copied.actors == ()
+    with open_store(old) as written:  # opened to write: migrated
+        assert written.schema_version() == len(Store.MIGRATIONS) == 1
+        assert written.get("https://x.id/lama/").actors == () and written.watches.all() == []
