@@ -185,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parallel", type=_positive, default=3, help="crawls at once (default 3)")
     p.add_argument("--publish", action="append", metavar="DIR", default=[],
                    help="after every index update, publish the index to DIR or host:/path (repeatable)")
+    p.add_argument("--no-index", dest="index", action="store_false",
+                   help="crawl only: another machine indexes the store (and runs the watches)")
     p.add_argument("-v", "--verbose", action="store_true", help="log crawl starts too")
 
     p = command("status", "per outlet: articles, newest article, last good crawl, last error, overdue", _status)
@@ -575,7 +577,7 @@ def _schedule(args: argparse.Namespace) -> int:
     log_file = setup_logging(args.data, args.verbose)
     print(f"warta schedule: {len(outlets)} outlets; log {log_file}; Ctrl-C or SIGTERM stops cleanly", flush=True)
     return Scheduler(outlets, args.data, getattr(args, "seeds", None), every, args.parallel,
-                     publish=tuple(args.publish)).run(once=args.once)
+                     publish=tuple(args.publish), index=args.index).run(once=args.once)
 
 
 def _status(args: argparse.Namespace) -> int:

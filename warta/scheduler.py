@@ -67,9 +67,11 @@ class Crawl:
 
 class Scheduler:
     def __init__(self, outlets: list[Outlet], data: Path, seeds: Path | None = None, every: Schedule | None = None,
-                 parallel: int = 3, names: dict[str, str] | None = None, publish: tuple[str, ...] = ()):
+                 parallel: int = 3, names: dict[str, str] | None = None, publish: tuple[str, ...] = (),
+                 index: bool = True):
         self.outlets = outlets
         self.publish = publish  # where each index update is published for web hosts (indexer/publish.py)
+        self.index = index  # False on a crawler machine whose store another machine indexes
         self.data = Path(data)
         self.seeds = seeds
         self.every = every
@@ -89,8 +91,8 @@ class Scheduler:
         """Crawl forever (or, with once, every due outlet once); returns the exit status."""
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: self.stopping.set())
-        indexer = threading.Thread(target=self._index_loop, name="warta-index", daemon=True)
-        indexer.start()
+        if self.index:
+            threading.Thread(target=self._index_loop, name="warta-index", daemon=True).start()
         self.data.mkdir(parents=True, exist_ok=True)
         open_store(store_location(self.data)).close()  # the schema, before crawls open it at once
         log.info("schedule: %d outlets, %s; data %s", len(self.outlets),
@@ -169,7 +171,10 @@ class Scheduler:
             plan = due(o.id, self.schedule_of(o), runs, datetime.now(UTC))
         mine = [r for r in runs if r.started >= crawl.launched - timedelta(seconds=1)]
         run = mine[-1] if mine else None
-        if run is None and crawl.proc.returncode == 0:  # another process took the outlet's lock first
+        if crawl.proc.returncode == 0 and (run is None or (run.result == "running" and outlet_lock(
+                store_location(self.data), o.id).held_elsewhere())):
+            # another process (another scheduler, on this machine or another) took the outlet's lock first;
+            # the run found, if any, is that process's, still going
             log.debug("crawl %s: not run, another process was crawling it", o.id)
             return False
         if run is None and self.stopping.is_set():  # stopped while it was starting: nothing was crawled
@@ -241,6 +246,8 @@ class Scheduler:
 
     def _finish_index(self) -> None:
         """Wait until the index has caught up with everything crawled (the last update requested ran)."""
+        if not self.index:
+            return
         while self._index_wanted.is_set() or not self._index_idle.is_set():
             self._index_idle.wait(timeout=1)
             time.sleep(0.05)

@@ -24,11 +24,12 @@ def test_two_crawlers_one_postgresql_store_one_indexer_two_web_hosts(search_data
     machines = {name: tmp_path / name for name in ("crawler1", "crawler2", "indexer", "web1", "web2")}
     env = {"WARTA_STORE": url}
     crawls = [subprocess.Popen([sys.executable, "-m", "warta", "--data", str(machines[m]), "--seeds",
-                                str(search_data.seeds), "crawl"], cwd=ROOT, env={**os.environ, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                str(search_data.seeds), "schedule", "--once", "--no-index"], cwd=ROOT,
+                               env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
               for m in ("crawler1", "crawler2")]
     outputs = [c.communicate(timeout=300) for c in crawls]
     assert all(c.returncode == 0 for c in crawls), outputs
+    assert not any((machines[m] / "index").exists() for m in ("crawler1", "crawler2"))  # crawling only
     with open_store(url, readonly=True) as store, open_store(search_data.store, readonly=True) as alone:
         assert store.hashes() == alone.hashes()  # everything, once
         crawled = [r for r in store.runs(limit=500) if r.result != "skipped"]
