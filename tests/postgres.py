@@ -32,8 +32,15 @@ class Postgres:
         if self.as_user:
             shutil.chown(self.dir, "postgres")
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "warta", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.start()
+
+    def start(self) -> None:
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-o",
                   f"-p {self.port} -h 127.0.0.1 -k {self.dir} -F", "start")
+
+    def halt(self) -> None:
+        """Stop the server at once, as a crash or a failover would (its data stays: start() again)."""
+        self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def _run(self, *cmd: str) -> None:
         done = subprocess.run([*self.as_user, *cmd], capture_output=True, text=True, timeout=120)
@@ -54,6 +61,8 @@ class Postgres:
 
     def stop(self) -> None:
         try:
-            self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self.halt()
+        except RuntimeError:  # halted already
+            pass
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)

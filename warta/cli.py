@@ -41,8 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warta: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:
-        if isinstance(exc, StoreBusy):  # locked, disk full: the job failed, the input is fine
-            raise
+        if isinstance(exc, StoreBusy):  # locked, disk full, the server gone: the job failed, the input is fine
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            print(f"warta {args.command}: the store could not do its part ({reason}); nothing was lost, run it "
+                  "again", file=sys.stderr)
+            return 1
         print(f"warta {args.command}: the store {store_location(args.data)} cannot be read: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

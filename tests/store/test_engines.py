@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import psycopg
 import pytest
 
 from runtime.locks import AdvisoryLock
@@ -116,3 +117,54 @@ def test_a_store_copied_to_postgresql_and_back_loses_nothing_and_a_killed_copy_g
         assert target.begin_run("x").id > max(r.id for r in target.runs(limit=500) if r.outlet != "x")
     refused = warta("store", "copy", "--from", str(back), "--to", url, data=tmp_path)
     assert refused.returncode == 1 and "another store" in refused.stderr
+
+
+def fill_store(url: str, count: int) -> None:
+    import random
+
+    from tests.indexer.test_searcher import article
+
+    rng = random.Random(5)
+    with open_store(url) as store:
+        for n in range(count):
+            store.save(article(n, rng, dated=True))
+
+
+def test_postgresql_stopping_during_an_index_update_loses_nothing(tmp_path):
+    """The server goes away while `warta index` reads from it: the update fails with a clear error, the live
+    index keeps answering, and once the server is back the next update completes. A server of its own, so
+    stopping it disturbs no other test."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+    from tests.postgres import Postgres
+
+    server = Postgres()
+    try:
+        url = server.database()
+        fill_store(url, 4000)  # enough that a rebuild reads for seconds
+        first = warta("--store", url, "index", data=tmp_path)
+        assert first.returncode == 0, first.stderr
+        before = json.loads(warta("search", "pemerintah", "--json", data=tmp_path).stdout)["total"]
+        cmd = [sys.executable, "-m", "warta", "--store", url, "--data", str(tmp_path), "index", "--rebuild"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with psycopg.connect(url, autocommit=True) as watcher:  # until the rebuild's readers are at work
+            deadline = time.monotonic() + 60
+            while watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND query ILIKE '%FROM articles%' AND pid <> pg_backend_pid()").fetchone()[0] == 0:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.02)
+        server.halt()
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode not in (0, -signal.SIGKILL), err
+        assert "Traceback" not in err and "the store could not do its part" in err, err
+        assert json.loads(warta("search", "pemerintah", "--json", data=tmp_path).stdout)["total"] == before
+        server.start()
+        again = warta("--store", url, "index", "--rebuild", data=tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(warta("search", "pemerintah", "--json", data=tmp_path).stdout)["total"] == before
+    finally:
+        server.stop()
