@@ -55,11 +55,15 @@ def _publish(root: Path, dest: str) -> str:
             raise PublishError(f"cannot make {target}: {exc.strerror or exc}") from None
     previous = _current(target) if not remote else None
     link = ["--link-dest", f"../{previous}"] if previous and previous != name else []
-    _rsync("-a", "--delete", "--exclude", READERS_LOCK, *link, f"{gen}/", f"{target}/{name}/")
+    # --modify-window=-1: a file rewritten in place (stories.sqlite3, applied.json) can keep its size and the
+    # second of its time; rsync's default check would then take it, or hard-link it, as unchanged
+    _rsync("-a", "--delete", "--modify-window=-1", "--exclude", READERS_LOCK, *link, f"{gen}/", f"{target}/{name}/")
     with tempfile.TemporaryDirectory() as tmp:
         pointer = Path(tmp) / "CURRENT"
         pointer.write_text(name + "\n", encoding="utf-8")
-        _rsync(str(pointer), f"{target}/CURRENT")  # rsync writes a temporary file and renames it into place
+        # rsync writes a temporary file and renames it into place; --ignore-times: the old CURRENT has the same
+        # size, and may have the same modification second, which rsync's quick check would take for the same file
+        _rsync("--ignore-times", str(pointer), f"{target}/CURRENT")
     if not remote:
         _prune(Path(target), keep={name, *(sorted(_snapshots(Path(target)) - {name})[-KEEP:])})
     return name

@@ -59,3 +59,21 @@ def test_warta_index_publishes_on_request(tmp_path):
     assert Searcher(tmp_path / "host").doc_count() == 30
     bad = warta("index", "--publish", "/proc/warta-cannot-write-here", data=tmp_path)
     assert bad.returncode == 1 and "--publish" in bad.stderr
+
+
+def test_a_file_rewritten_in_place_within_the_same_second_is_published_anew(tmp_path):
+    """stories.sqlite3 or applied.json can be rewritten with their size and the second of their time unchanged;
+    a publish must copy them, not link the last snapshot's."""
+    fill(tmp_path, 20)
+    update(tmp_path / "index", tmp_path / "warta.sqlite3")
+    host = tmp_path / "host"
+    name = publish(tmp_path / "index", str(host))
+    gen = current_generation(tmp_path / "index")
+    marker = gen / "applied.json"
+    before = os.stat(marker)
+    old = marker.read_bytes()
+    marker.write_bytes(old.replace(b"1", b"7") if b"1" in old else old[::-1])  # same size, other bytes
+    os.utime(marker, ns=(before.st_atime_ns, before.st_mtime_ns + 1))  # the same second
+    assert os.stat(marker).st_size == before.st_size and marker.read_bytes() != old
+    assert publish(tmp_path / "index", str(host)) == name
+    assert (host / name / "applied.json").read_bytes() == marker.read_bytes()
