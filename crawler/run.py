@@ -18,8 +18,8 @@ from crawler.middlewares import hold
 from crawler.pipelines import forced_stop
 from crawler.spiders.outlet import OutletSpider
 from registry import Outlet
-from runtime.locks import outlet_lock
 from store import CrawlRun, open_store
+from store.locks import outlet_lock
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between progress callbacks

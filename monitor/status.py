@@ -16,9 +16,9 @@ from indexer.search import IndexMissingError
 from monitor.yields import SourceAlert, check, run_yield
 from registry import Outlet
 from registry.schedules import Schedule, jitter
-from runtime.locks import outlet_lock
 from runtime.paths import store_location
 from store import CrawlRun, Store, exists, open_store
+from store.locks import outlet_lock
 
 MAX_BACKOFF = timedelta(hours=6)
 HISTORY = 24  # runs read per outlet: a streak of failures, and the yield history monitor/yields.py compares with

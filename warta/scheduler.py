@@ -33,9 +33,9 @@ from monitor import watches
 from monitor.status import HISTORY, Due, due
 from registry import Outlet
 from registry.schedules import WIB, Schedule
-from runtime.locks import outlet_lock
 from runtime.paths import index_path, log_dir, store_location
 from store import open_store
+from store.locks import outlet_lock
 
 log = logging.getLogger("warta.schedule")
 GRACE = 90.0  # seconds a crawl gets to stop after SIGTERM before it is killed

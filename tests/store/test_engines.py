@@ -9,8 +9,8 @@ import json
 import psycopg
 import pytest
 
-from runtime.locks import AdvisoryLock
 from store import open_store
+from store.locks import AdvisoryLock
 from tests.conftest import warta
 
 pytestmark = pytest.mark.slow

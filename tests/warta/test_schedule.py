@@ -18,7 +18,7 @@ import pytest
 
 from crawler.urls import canonicalize
 from mirror.server import Mirror
-from runtime.locks import OutletLock
+from store.locks import OutletLock
 from tests.conftest import ROOT, SEARCH_CONFIG, fetch, warta, warta_server
 
 HEALTHY, BROKEN = "tri3news", "waspada"
