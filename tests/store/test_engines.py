@@ -168,3 +168,44 @@ def test_postgresql_stopping_during_an_index_update_loses_nothing(tmp_path):
         assert json.loads(warta("search", "pemerintah", "--json", data=tmp_path).stdout)["total"] == before
     finally:
         server.stop()
+
+
+def test_postgresql_restarting_mid_crawl_corrupts_nothing_and_the_next_crawl_completes(search_data, tmp_path):
+    """The server goes down while a crawl stores articles and comes back: the crawl fails (it says so), what
+    was committed stays, and the next crawl stores the rest, each article once."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+    from tests.postgres import Postgres
+
+    server = Postgres()
+    try:
+        url = server.database()
+        open_store(url).close()  # the tables, so the test can watch them fill
+        cmd = [sys.executable, "-m", "warta", "--store", url, "--data", str(tmp_path), "--seeds",
+               str(search_data.seeds), "crawl"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while True:  # until the first articles are in
+            with open_store(url, readonly=True) as store:
+                if store.count() >= 5:
+                    break
+            assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        server.halt()
+        time.sleep(1.0)
+        server.start()
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode != 0 or "errors" in out, out  # the crawl says it did not store everything
+        with open_store(url, readonly=True) as store, open_store(search_data.store, readonly=True) as alone:
+            kept = store.hashes()
+            assert kept and set(kept) <= set(alone.hashes())  # what was committed is whole
+        again = warta("--store", url, "--seeds", str(search_data.seeds), "crawl", data=tmp_path)
+        assert again.returncode == 0, again.stdout + again.stderr
+        with open_store(url, readonly=True) as store, open_store(search_data.store, readonly=True) as alone:
+            assert store.hashes() == alone.hashes()
+            assert not [r for r in store.runs(limit=500) if r.result == "running"]
+    finally:
+        server.stop()
