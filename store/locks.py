@@ -44,10 +44,13 @@ class AdvisoryLock:
     def acquire(self) -> bool:
         import psycopg
 
-        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=15)
-        if not self._try(conn):
-            conn.close()
-            return False
+        from store.postgres import translated
+
+        with translated():
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=15)
+            if not self._try(conn):
+                conn.close()
+                return False
         self._conn = conn
         return True
 
@@ -61,7 +64,9 @@ class AdvisoryLock:
             return False
         import psycopg
 
-        with psycopg.connect(self.url, autocommit=True, connect_timeout=15) as conn:
+        from store.postgres import translated
+
+        with translated(), psycopg.connect(self.url, autocommit=True, connect_timeout=15) as conn:
             if not self._try(conn):
                 return True
             conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (self.key,))

@@ -13,7 +13,9 @@ reader that saw position P reads next the changes of transactions from P on (doc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import psycopg
 
@@ -103,6 +105,31 @@ INSERT INTO identity (id) SELECT md5(random()::text || clock_timestamp()::text)
 _SCHEMA_LOCK = 0x77617274  # "wart"
 
 
+class ServerError(sqlite3.DatabaseError):
+    """The server refused the work (store/errors.py's StoreError)."""
+
+
+class ServerBusy(sqlite3.OperationalError):
+    """The server is gone, or out of room (StoreBusy): the store is fine, the job failed."""
+
+
+class ServerDuplicate(sqlite3.IntegrityError):
+    """A key that is there already (Duplicate)."""
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """psycopg's errors as the store's own, so code above the store catches one family on both engines."""
+    try:
+        yield
+    except psycopg.IntegrityError as exc:
+        raise ServerDuplicate(str(exc)) from exc
+    except psycopg.OperationalError as exc:
+        raise ServerBusy(str(exc)) from exc
+    except psycopg.Error as exc:
+        raise ServerError(str(exc)) from exc
+
+
 def unreachable(url: str) -> str:
     """Why the server's store cannot be reached ('' when it can), said without the password."""
     try:
@@ -117,7 +144,7 @@ def unreachable(url: str) -> str:
 
 def has_store(url: str) -> bool:
     """Whether a warta store was made in this database (a crawl or `warta index` made its tables)."""
-    with psycopg.connect(url, connect_timeout=15) as conn:
+    with translated(), psycopg.connect(url, connect_timeout=15) as conn:
         return conn.execute("SELECT to_regclass('articles') IS NOT NULL").fetchone()[0]
 
 
@@ -149,9 +176,10 @@ class Connection:
     snapshot between calls)."""
 
     def __init__(self, url: str, readonly: bool = False):
-        self.conn = psycopg.connect(url, autocommit=True, connect_timeout=15)
-        if readonly:
-            self.conn.execute("SET default_transaction_read_only = on")
+        with translated():
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=15)
+            if readonly:
+                self.conn.execute("SET default_transaction_read_only = on")
         self._tx: list = []
 
     @staticmethod
@@ -160,27 +188,32 @@ class Connection:
 
     def execute(self, sql: str, args: Iterable = ()) -> psycopg.Cursor:
         cur = self.conn.cursor(row_factory=_rows)
-        cur.execute(self._sql(sql), tuple(args))
+        with translated():
+            cur.execute(self._sql(sql), tuple(args))
         return cur
 
     def executemany(self, sql: str, rows: Iterable) -> psycopg.Cursor:
         cur = self.conn.cursor()
         rows = [tuple(r) for r in rows]
         if rows:
-            cur.executemany(self._sql(sql), rows)
+            with translated():
+                cur.executemany(self._sql(sql), rows)
         return cur
 
     def executescript(self, sql: str) -> None:
-        self.conn.execute(sql)
+        with translated():
+            self.conn.execute(sql)
 
     def __enter__(self) -> Connection:
         tx = self.conn.transaction()
-        tx.__enter__()
+        with translated():
+            tx.__enter__()
         self._tx.append(tx)
         return self
 
     def __exit__(self, *exc) -> None:
-        self._tx.pop().__exit__(*exc)
+        with translated():
+            self._tx.pop().__exit__(*exc)
 
     def close(self) -> None:
         self.conn.close()
