@@ -169,8 +169,13 @@ def warta_server(data: Path, seeds: Path | None = None, args: tuple[str, ...] = 
                 time.sleep(0.1)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.terminate()  # a graceful stop: time is not what this measures (a loaded machine stops slowly)
+        try:
+            proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
 
 
 @pytest.fixture(scope="session")
