@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store.errors import StoreBusy, StoreError, is_busy
+from store.location import file_path, is_server
 from store.records import Article, CrawlRun
 from store.sqlite import REJECT_RETRY, Store, content_hash, problem
 from store.watches import WatchExists, WatchStore
@@ -17,18 +18,13 @@ __all__ = ["REJECT_RETRY", "Article", "CrawlRun", "Store", "StoreBusy", "StoreEr
            "content_hash", "exists", "is_busy", "is_server", "open_store", "problem"]
 
 
-def is_server(location: str | Path) -> bool:
-    """A store on a database server (postgresql://...), not a file."""
-    return str(location).startswith(("postgresql://", "postgres://"))
-
-
 def exists(location: str | Path) -> bool:
     """Whether there is a store at location to read (a server's store is made when first opened)."""
     if is_server(location):
         from store.postgres import has_store
 
         return has_store(str(location))
-    return Path(str(location).removeprefix("sqlite://")).exists()
+    return file_path(location).exists()
 
 
 def open_store(location: str | Path, readonly: bool = False) -> Store:
@@ -38,4 +34,4 @@ def open_store(location: str | Path, readonly: bool = False) -> Store:
         from store.postgres import PostgresStore
 
         return PostgresStore(location, readonly)
-    return Store(location.removeprefix("sqlite://"), readonly)
+    return Store(file_path(location), readonly)

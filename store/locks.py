@@ -16,6 +16,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from store.location import file_path, is_server
+
 
 def lock_dir(data: Path) -> Path:
     return Path(data) / "locks"
@@ -23,10 +25,9 @@ def lock_dir(data: Path) -> Path:
 
 def outlet_lock(store: str | Path, outlet_id: str) -> OutletLock | AdvisoryLock:
     """The crawl lock of an outlet of the store at this location: whoever writes that store shares it."""
-    location = str(store)
-    if location.startswith(("postgresql://", "postgres://")):
-        return AdvisoryLock(location, outlet_id)
-    return OutletLock(Path(location.removeprefix("sqlite://")).parent, outlet_id)
+    if is_server(store):
+        return AdvisoryLock(str(store), outlet_id)
+    return OutletLock(file_path(store).parent, outlet_id)
 
 
 class AdvisoryLock:

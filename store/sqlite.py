@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from store.errors import StoreBusy, StoreError
+from store.location import file_path, is_server
 from store.records import Article, CrawlRun
 from store.watches import WatchStore
 
@@ -27,11 +28,11 @@ REJECT_RETRY = timedelta(days=30)  # a page rejected this long ago is fetched (a
 
 def problem(location: str | Path) -> str:
     """Why the store at location cannot be opened ('' when it can or does not exist yet), read without writing."""
-    if str(location).startswith(("postgresql://", "postgres://")):
+    if is_server(location):
         from store.postgres import unreachable
 
         return unreachable(str(location))
-    path = Path(str(location).removeprefix("sqlite://"))
+    path = file_path(location)
     if not path.exists():
         return ""
     if not path.is_file():
