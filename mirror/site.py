@@ -289,15 +289,15 @@ class Site:
     def _wp_sitemap(self, path: str) -> Response | None:
         """The sitemaps of the outlet's WordPress SEO setup: Yoast's or WordPress core's."""
         entries = self._sitemap_entries()
+        chunks = max(1, math.ceil(len(entries) / self.config.sitemap_size))
         if self.spec.sitemap == "yoast":
-            return self._yoast_sitemap(path, entries)
+            return self._yoast_sitemap(path, entries, chunks)
         if self.spec.sitemap == "core":
-            return self._core_sitemap(path, entries)
+            return self._core_sitemap(path, entries, chunks)
         return None
 
-    def _yoast_sitemap(self, path: str, entries: list) -> Response | None:
+    def _yoast_sitemap(self, path: str, entries: list, chunks: int) -> Response | None:
         size = self.config.sitemap_size
-        chunks = max(1, math.ceil(len(entries) / size))
         xsl = self.view.url("/main-sitemap.xsl")
         if path == "/sitemap.xml":
             return _redirect(self.view.url("/sitemap_index.xml"), 301)
@@ -329,9 +329,8 @@ class Site:
             return _xml(feeds.news_sitemap(self._newest(self.spec.feed_size), self.spec.name))
         return None
 
-    def _core_sitemap(self, path: str, entries: list) -> Response | None:
+    def _core_sitemap(self, path: str, entries: list, chunks: int) -> Response | None:
         size = self.config.sitemap_size
-        chunks = max(1, math.ceil(len(entries) / size))
         xsl = self.view.url("/wp-sitemap.xsl")
         if path == "/sitemap.xml":
             return _redirect(self.view.url("/wp-sitemap.xml"), 301)
