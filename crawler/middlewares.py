@@ -72,6 +72,11 @@ class GateMiddleware:
         if wait > 0:  # the host asked us to wait (Retry-After): this request waits with the rest
             stats.inc_value("warta/paused/held")
             await asyncio.sleep(wait)
+        frontier = getattr(spider, "frontier", None)
+        if frontier is not None and frontier.shared:  # the host's turn among all the outlet's crawl processes
+            turn = frontier.take_turn(urlparse_cached(request).hostname or "", outlet.delay if outlet else 0.0)
+            if turn > 0:
+                await asyncio.sleep(turn)
         held = spider.redirect_held(request) if hasattr(spider, "redirect_held") else None
         if held:
             stats.inc_value("warta/skipped/redirect-to-known")
@@ -160,6 +165,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             hold(downloader, slot, seconds)
+        spider.frontier.pause(host, seconds)  # and the outlet's other crawl processes, if it has any
         spider.note(f"{host} asked to wait {seconds:.0f} s (Retry-After); the host was paused")
 
     def _give_up(self, request: Request, response: Response, seconds: float) -> None:

@@ -140,7 +140,9 @@ class StorePipeline:
         if run.result == "ok" and extract_errors:  # pages warta could not read because of its own bug
             run.result = "errors"
             run.error = f"{extract_errors} extraction error(s); last: {getattr(spider, 'last_extract_error', '')}"
-        if run.result == "ok" and run.pages and not stats.get("warta/listings_ok", 0):
+        # (on a shared frontier another process may have read every listing)
+        if run.result == "ok" and run.pages and not stats.get("warta/listings_ok", 0) and not getattr(
+                getattr(spider, "frontier", None), "listings_read", False):
             run.result, run.error = "failed", run.error or "no listing (sitemap, feed or archive) could be read"
         if run.result == "ok" and not run.pages:
             run.result, run.error = "failed", run.error or "no page could be fetched"

@@ -56,15 +56,19 @@ def scrapy_settings(store: Path, log_level: str = "WARNING", **overrides) -> Set
 
 def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, limit: int | None = None,
           refresh: bool = False, log_level: str = "WARNING",
-          progress: Callable[[CrawlProgress], None] | None = None, **overrides) -> list[CrawlRun]:
+          progress: Callable[[CrawlProgress], None] | None = None, frontier: str | None = None,
+          **overrides) -> list[CrawlRun]:
     """Crawl the outlets concurrently; blocks until all are done. Returns the runs it recorded.
 
-    An outlet another process is crawling (its lock is held) is not crawled; its run says "skipped".
+    An outlet another process is crawling (its lock is held) is not crawled; its run says "skipped". On a
+    shared frontier (a redis:// URL, crawler/frontier.py) there is no lock: the processes crawl it together.
     progress, if given, is called every PROGRESS_EVERY seconds with a CrawlProgress (in the crawl's thread).
     """
     open_store(store).close()  # create the schema before several crawlers open it at once
-    locks = {o.id: outlet_lock(store, o.id) for o in outlets}
-    skipped = [o for o in outlets if not locks[o.id].acquire()]
+    if frontier:
+        overrides["WARTA_FRONTIER"] = frontier
+    locks = {} if frontier else {o.id: outlet_lock(store, o.id) for o in outlets}
+    skipped = [o for o in outlets if o.id in locks and not locks[o.id].acquire()]
     outlets = [o for o in outlets if o not in skipped]
     run_ids: list[int] = []
     try:
@@ -74,7 +78,10 @@ def crawl(outlets: list[Outlet], store: Path, since: date | str | None = None, l
         # A run still "running" here ended without closing its spider (a signal before Scrapy's handlers were
         # in place, an exception); we hold its outlet's lock, so no one else is running it.
         with open_store(store) as db:
-            db.interrupt_running([o.id for o in outlets])
+            if frontier:  # other processes crawl these outlets too: only this one's runs are known to be over
+                db.interrupt_running(runs=run_ids)
+            else:
+                db.interrupt_running([o.id for o in outlets])
             # The runs this crawl recorded, by their ids: other crawls recording runs at the same time
             # cannot hide them.
             recorded = {r.outlet: r for r in db.runs_by_id(run_ids)}

@@ -68,5 +68,8 @@ WARTA_EXTRACT_WORKERS = 2
 # listing is also bounded by the registry's max_pages.
 WARTA_OUTLET_BUDGET_SECONDS = 3600.0
 WARTA_OUTLET_BUDGET_PAGES = 20000
+# A crawl frontier shared with other crawl processes (redis://host:port/N; `warta crawl --frontier`), or None
+# for one of this process's own (crawler/frontier.py).
+WARTA_FRONTIER = None
 # Seconds from SIGTERM or Ctrl-C until a crawl stops whatever is still in flight (nothing new is sent meanwhile).
 WARTA_STOP_GRACE_SECONDS = 5.0

@@ -443,21 +443,25 @@ class Store:
                                      (outlet, run.started.isoformat(timespec="seconds"), run.result)).fetchone()[0]
         return run
 
-    def interrupt_running(self, outlets: list[str]) -> int:
-        """Mark the outlets' runs left 'running' as interrupted (call only while holding their crawl locks)."""
+    def interrupt_running(self, outlets: list[str] = (), runs: list[int] = ()) -> int:
+        """Mark runs left 'running' as interrupted: every one of the outlets (call only while holding their
+        crawl locks), and the runs with these ids (a crawl on a shared frontier, whose outlets other processes
+        are crawling too)."""
+        set_interrupted = ("UPDATE crawl_runs SET result = 'interrupted', finished = ?, error = CASE WHEN "
+                           "error = '' THEN 'stopped before the crawl could record its end' ELSE error END "
+                           "WHERE result = 'running' AND ")
         with self.db:
-            return self.db.executemany(
-                "UPDATE crawl_runs SET result = 'interrupted', finished = ?, "
-                "error = CASE WHEN error = '' THEN 'stopped before the crawl could record its end' ELSE error END "
-                "WHERE outlet = ? AND result = 'running'", [(_now(), o) for o in outlets]).rowcount
+            return (self.db.executemany(set_interrupted + "outlet = ?", [(_now(), o) for o in outlets]).rowcount
+                    + self.db.executemany(set_interrupted + "id = ?", [(_now(), r) for r in runs]).rowcount)
 
     def has_finished_run(self, outlet: str) -> bool:
         """Whether a crawl of outlet ever ran to its end: killed and interrupted runs do not count, nor do runs
-        that stopped because their budget was spent; a run that finished with extraction errors does (its
+        that stopped because their budget was spent, nor runs of a shared crawl one of whose processes was
+        lost (what it had in flight is not in the store); a run that finished with extraction errors does (its
         listings were read to the end)."""
         rows = self.db.execute("SELECT stats FROM crawl_runs WHERE outlet = ? AND result IN ('ok', 'errors')",
                                (outlet,))
-        return any("warta/budget/spent" not in json.loads(r[0]) for r in rows)
+        return any(not {"warta/budget/spent", "warta/frontier/member-lost"} & json.loads(r[0]).keys() for r in rows)
 
     def finish_run(self, run: CrawlRun, stats: dict | None = None) -> None:
         run.finished = run.finished or datetime.now(UTC)

@@ -201,3 +201,13 @@ def store_location(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "warta.sqlite3")
     return request.getfixturevalue("postgres_server").database()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """One Redis server for the session (tests/redis_server.py)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer()
+    yield server
+    server.stop()

@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="YYYY-MM-DD", help="skip articles published before this date")
     p.add_argument("--limit", type=int, metavar="N", help="store at most N new articles per outlet")
     p.add_argument("--refresh", action="store_true", help="re-fetch articles already in the store")
+    _frontier_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="log each request (Scrapy INFO)")
 
     p = command("extract", "extract one article from an HTML file or a URL and print it", _extract)
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="after every index update, publish the index to DIR or host:/path (repeatable)")
     p.add_argument("--no-index", dest="index", action="store_false",
                    help="crawl only: another machine indexes the store (and runs the watches)")
+    _frontier_option(p)
     p.add_argument("-v", "--verbose", action="store_true", help="log crawl starts too")
 
     p = command("status", "per outlet: articles, newest article, last good crawl, last error, overdue", _status)
@@ -523,7 +525,21 @@ def _watch(args: argparse.Namespace) -> int:
     return 1 if any(r.errors for r in results) else 0
 
 
+def _frontier_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--frontier", type=_frontier_url, metavar="redis://HOST:PORT/N",
+                   default=os.environ.get("WARTA_FRONTIER") or None,
+                   help="share the outlets' request queues with other crawl processes on this Redis "
+                        "(default: $WARTA_FRONTIER, else each process its own)")
+
+
+def _frontier_url(value: str) -> str:
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise argparse.ArgumentTypeError(f"expected redis://host:port/N, rediss:// or unix://, got {value!r}")
+    return value
+
+
 def _crawl(args: argparse.Namespace) -> int:
+    from crawler.frontier import FrontierError, check_frontier
     from crawler.run import crawl
     from crawler.spiders.outlet import parse_since
 
@@ -533,11 +549,17 @@ def _crawl(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"warta crawl: {exc}", file=sys.stderr)
         return 2
+    if args.frontier:
+        try:
+            check_frontier(args.frontier)
+        except FrontierError as exc:
+            print(f"warta crawl: {exc}", file=sys.stderr)
+            return 1
     # crawl() returns the runs this process recorded, found by their ids (other crawls may record theirs
     # at the same time); an outlet without one never got as far as beginning its run.
     with _crawl_progress() as bar:  # on a terminal only: pages done of those found, rate, time left, articles
         runs = crawl(outlets, store_location(args.data), since=since, limit=args.limit, refresh=args.refresh,
-                     log_level="INFO" if args.verbose else "WARNING", progress=bar)
+                     log_level="INFO" if args.verbose else "WARNING", progress=bar, frontier=args.frontier)
     print(format_runs(runs))
     missing = [o.id for o in outlets if o.id not in {r.outlet for r in runs}]
     if missing:
@@ -580,7 +602,7 @@ def _schedule(args: argparse.Namespace) -> int:
     log_file = setup_logging(args.data, args.verbose)
     print(f"warta schedule: {len(outlets)} outlets; log {log_file}; Ctrl-C or SIGTERM stops cleanly", flush=True)
     return Scheduler(outlets, args.data, getattr(args, "seeds", None), every, args.parallel,
-                     publish=tuple(args.publish), index=args.index).run(once=args.once)
+                     publish=tuple(args.publish), index=args.index, frontier=args.frontier).run(once=args.once)
 
 
 def _status(args: argparse.Namespace) -> int:

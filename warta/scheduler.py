@@ -68,10 +68,11 @@ class Crawl:
 class Scheduler:
     def __init__(self, outlets: list[Outlet], data: Path, seeds: Path | None = None, every: Schedule | None = None,
                  parallel: int = 3, names: dict[str, str] | None = None, publish: tuple[str, ...] = (),
-                 index: bool = True):
+                 index: bool = True, frontier: str | None = None):
         self.outlets = outlets
         self.publish = publish  # where each index update is published for web hosts (indexer/publish.py)
         self.index = index  # False on a crawler machine whose store another machine indexes
+        self.frontier = frontier  # a Redis the crawls share with other machines' (crawler/frontier.py)
         self.data = Path(data)
         self.seeds = seeds
         self.every = every
@@ -137,12 +138,15 @@ class Scheduler:
         return min(max(wait, 0.2), 5.0 if self.running else 60.0)
 
     def _launch(self, outlet: Outlet) -> bool:
-        if outlet_lock(store_location(self.data), outlet.id).held_elsewhere():
+        # On a shared frontier an outlet another machine is crawling is crawled together, not skipped.
+        if not self.frontier and outlet_lock(store_location(self.data), outlet.id).held_elsewhere():
             log.debug("crawl %s: not started, another process is crawling it", outlet.id)
             return False
         cmd = [sys.executable, "-m", "warta", "--data", str(self.data), "crawl", "--outlet", outlet.id]
         if self.seeds:
             cmd += ["--seeds", str(self.seeds)]
+        if self.frontier:
+            cmd += ["--frontier", self.frontier]
         errors = open(log_dir(self.data) / "crawl-errors.log", "a", encoding="utf-8")
         try:
             # Its own session: a Ctrl-C in the terminal reaches the scheduler, which forwards exactly one.
@@ -169,7 +173,9 @@ class Scheduler:
         with open_store(store_location(self.data)) as store:
             runs = store.runs(o.id, limit=HISTORY)
             plan = due(o.id, self.schedule_of(o), runs, datetime.now(UTC))
-        mine = [r for r in runs if r.started >= crawl.launched - timedelta(seconds=1)]
+        # (on a shared frontier other machines' runs of the outlet may be running still: not this crawl's)
+        mine = [r for r in runs if r.started >= crawl.launched - timedelta(seconds=1)
+                and not (self.frontier and r.result == "running")]
         run = mine[-1] if mine else None
         if crawl.proc.returncode == 0 and (run is None or (run.result == "running" and outlet_lock(
                 store_location(self.data), o.id).held_elsewhere())):

@@ -32,6 +32,7 @@ from crawler.discovery import (
     wordpress_feed_page,
 )
 from crawler.encoding import HTML_TYPES, looks_binary
+from crawler.frontier import LocalFrontier, RedisFrontier
 from crawler.items import AliasItem, ArticleItem, RejectItem
 from crawler.middlewares import AlreadyHeld, Offsite, OverBudget, Stopping
 from crawler.pagekind import head_info
@@ -62,9 +63,10 @@ class OutletSpider(scrapy.Spider):
         self.stored: dict[str, str] = {}  # page key -> URL of each article stored (or being extracted) this run
         self.pending_aliases: dict[str, set[str]] = {}  # page key being extracted -> URLs that led to it
         self.early_aliases: dict[str, set[str]] = {}  # page key queued, not fetched yet -> URLs redirected to it
-        self.listed: set[str] = set()  # canonical article URLs seen on any listing page in this run
-        self.page_hashes: set[str] = set()  # digests of the paged listing pages read in this run
-        self.started_at = time.monotonic()
+        # What this run has queued and seen: in memory, or shared on Redis with the outlet's other crawl
+        # processes (--frontier); claims of kind "article" (page keys queued), "listed" (canonical article URLs
+        # seen on a listing page), "page" (digests of the paged listing pages read).
+        self.frontier = LocalFrontier()
         self.last_error = ""
         self.last_extract_error = ""
         self.last_note = ""
@@ -81,6 +83,13 @@ class OutletSpider(scrapy.Spider):
         # spent budget or a stop still reaches them (a request in a download slot's queue is as good as sent).
         settings.set("CONCURRENT_REQUESTS", 4 * outlet.concurrency, priority="spider")
         settings.set("DOWNLOAD_DELAY", outlet.delay, priority="spider")
+        if settings.get("WARTA_FRONTIER"):
+            spider.frontier = RedisFrontier(settings.get("WARTA_FRONTIER"), outlet.id)
+            settings.set("SCHEDULER", "crawler.frontier.FrontierScheduler", priority="spider")
+            # The host's turn on the frontier spaces the requests of all the processes (the gate waits for
+            # it); a delay of each process's own on top would only put its requests out of turn.
+            settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
         settings.set("AUTOTHROTTLE_START_DELAY", max(outlet.delay, 0.1), priority="spider")
         if outlet.delay == 0:  # a local mirror or a benchmark: no politeness delay to adapt
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
@@ -142,16 +151,15 @@ class OutletSpider(scrapy.Spider):
         except ListingError as exc:
             yield from self._bad_listing(response, exc)
             return
-        self.crawler.stats.inc_value("warta/listings_ok")
+        self._listing_read()
         for child in listing.children:
             if self.since and child.date and child.date.date() < self.since:
                 continue  # a sub-sitemap whose newest entry predates --since
             yield from self._listing(child.url, self.parse_sitemap, probe=False)
-        for entry in listing.entries:
-            canon = self._article_url(entry.url)
-            if canon:
-                self.listed.add(canon)
-                yield from self._consider(entry, canon)
+        found = [(entry, canon) for entry in listing.entries if (canon := self._article_url(entry.url))]
+        self.frontier.claim("listed", [canon for _, canon in found])
+        for entry, canon in found:
+            yield from self._consider(entry, canon)
 
     def parse_feed(self, response: Response):
         try:
@@ -159,7 +167,7 @@ class OutletSpider(scrapy.Spider):
         except ListingError as exc:
             yield from self._bad_listing(response, exc)
             return
-        self.crawler.stats.inc_value("warta/listings_ok")
+        self._listing_read()
         requests, unseen = self._read_listing(listing.entries)
         yield from requests
         page = response.meta.get("page", 1)
@@ -176,7 +184,7 @@ class OutletSpider(scrapy.Spider):
         except ListingError as exc:
             yield from self._bad_listing(response, exc)
             return
-        self.crawler.stats.inc_value("warta/listings_ok")
+        self._listing_read()
         requests, unseen = self._read_listing(listing.entries)
         yield from requests
         page = response.meta.get("page", 1)
@@ -188,16 +196,14 @@ class OutletSpider(scrapy.Spider):
     def _read_listing(self, entries: list[Entry]) -> tuple[list[scrapy.Request], int]:
         """Requests for the listing page's new articles, and how many of its article URLs this run had not
         seen on any listing page before."""
-        requests, unseen = [], 0
-        for entry in entries:
-            canon = self._article_url(entry.url)
-            if canon is None:
-                continue
-            if canon not in self.listed:
-                self.listed.add(canon)
-                unseen += 1
-            requests += self._consider(entry, canon)
+        found = [(entry, canon) for entry in entries if (canon := self._article_url(entry.url))]
+        unseen = sum(self.frontier.claim("listed", [canon for _, canon in found]))
+        requests = [r for entry, canon in found for r in self._consider(entry, canon)]
         return requests, unseen
+
+    def _listing_read(self) -> None:
+        self.crawler.stats.inc_value("warta/listings_ok")
+        self.frontier.note_listing_read()
 
     def _walk_on(self, response: Response, page: int, fresh: int, unseen: int, entries: list[Entry],
                  next_url: str | None) -> bool:
@@ -211,9 +217,7 @@ class OutletSpider(scrapy.Spider):
         the walk: everything older was seen then. Until then (a first crawl, or one that was killed) the walk
         goes on through known articles, so a restarted crawl also reaches what the killed one never listed.
         """
-        digest = hashlib.sha1(response.body).hexdigest()
-        repeated = digest in self.page_hashes
-        self.page_hashes.add(digest)
+        repeated = not self.frontier.claim("page", [hashlib.sha1(response.body).hexdigest()])[0]
         dates = [e.date for e in entries if e.date]
         if not next_url:
             reason = "last-page"
@@ -245,17 +249,21 @@ class OutletSpider(scrapy.Spider):
         """"time" or "pages" once this outlet's crawl budget is spent (then nothing new is requested), else None.
 
         The budget bounds one run of one outlet whatever its listings do; what is left is fetched next run.
+        On a shared frontier it bounds the processes together (their requests, from the first one's start).
         """
-        spent = self.crawler.stats.get_value("warta/budget/spent")
+        stats = self.crawler.stats
+        spent = stats.get_value("warta/budget/spent")
         if spent:
             return spent
-        settings, requests = self.crawler.settings, self.crawler.stats.get_value("downloader/request_count", 0)
-        if time.monotonic() - self.started_at > settings.getfloat("WARTA_OUTLET_BUDGET_SECONDS"):
-            spent = "time"
-        elif requests >= settings.getint("WARTA_OUTLET_BUDGET_PAGES"):
-            spent = "pages"
+        settings = self.crawler.settings
+        requests = self.frontier.requests(stats.get_value("downloader/request_count", 0))
+        spent = (self.frontier.spent_reason  # another process of a shared crawl found it spent
+                 or ("time" if time.time() - self.frontier.started > settings.getfloat("WARTA_OUTLET_BUDGET_SECONDS")
+                     else None)
+                 or ("pages" if requests >= settings.getint("WARTA_OUTLET_BUDGET_PAGES") else None))
         if spent:
-            self.crawler.stats.set_value("warta/budget/spent", spent)
+            self.frontier.spend(spent)
+            stats.set_value("warta/budget/spent", spent)
             self.logger.warning("%s: crawl budget (%s) spent; the rest waits for the next run", self.outlet.id, spent)
         return spent
 
@@ -285,6 +293,9 @@ class OutletSpider(scrapy.Spider):
             return []
         if self.budget_spent():
             stats.inc_value("warta/skipped/budget")
+            return []
+        if not self.frontier.claim("article", [page_key(canon)])[0]:  # queued by another crawl process
+            stats.inc_value("warta/skipped/claimed")
             return []
         self.queued[page_key(canon)] = canon
         priority = int(entry.date.timestamp() // 86400) - 20000 if entry.date else 0  # newer first
@@ -409,7 +420,10 @@ class OutletSpider(scrapy.Spider):
         page = page_key(target) if target else None
         if page is None or page == page_key(origin):
             return None
-        return self.stored.get(page) or self.queued.get(page) or self.known.get(page)
+        held = self.stored.get(page) or self.queued.get(page) or self.known.get(page)
+        if held is None and self.frontier.shared and not self.frontier.claim("article", [page])[0]:
+            held = target  # another crawl process of the outlet has it
+        return held
 
     def _alias(self, held: str, alias: str):
         """Remember alias for the article at held, wherever that article is in this run."""
