@@ -1,6 +1,7 @@
 """Region and actor tagging against the judged set: precision and recall per level, and time per article.
 
-    python bench/places.py                    # tests/places/judged.toml, corpus from ../shared/corpus/
+    python bench/places.py                    # tests/places/judged.toml (the dev set), corpus from ../shared/corpus/
+    python bench/places.py --judged tests/places/heldout.toml   # the held-out set: report it, never tune on it
     python bench/places.py --errors           # also list every false positive and miss, per article
     python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
     python bench/places.py --time-corpus      # also time the tagger over every corpus article (800)
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 import tomllib
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 JUDGED = ROOT / "tests" / "places" / "judged.toml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "detik-2025.csv"
+REAL_PAGES = ROOT.parent / "shared" / "extraction-real" / "indonesian"  # ID.gold.json: title and paragraphs
 
 
 def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS) -> tuple[list[dict], int]:
@@ -43,6 +46,13 @@ def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS) -> tuple[list[dict
                 skipped += 1
                 continue
             a = dict(a, title=row["judul"], text=row["isi_berita"], ref=f"corpus:{a['id']}")
+        elif a["source"] == "extraction-real":
+            gold = REAL_PAGES / f"{a['id']}.gold.json"
+            if not gold.exists():
+                skipped += 1
+                continue
+            page = json.loads(gold.read_text(encoding="utf-8"))
+            a = dict(a, title=page.get("title") or "", text="\n".join(page["paragraphs"]), ref=f"real:{a['id']}")
         else:
             if a["source"] not in files:
                 files[a["source"]] = tomllib.loads((ROOT / a["source"]).read_text(encoding="utf-8"))["article"]
@@ -98,7 +108,7 @@ def main(argv=None) -> int:
     articles, skipped = load_judged(args.judged, args.corpus)
     tagger.tag("warm", "up")
     r = evaluate(articles, tagger)
-    print(f"judged articles: {len(articles)}" + (f" ({skipped} corpus articles skipped: no corpus)" if skipped else ""))
+    print(f"judged articles: {len(articles)}" + (f" ({skipped} skipped: their text is not here)" if skipped else ""))
     print(f"{'level':<16}{'precision':>10}{'recall':>8}{'tp':>6}{'fp':>5}{'fn':>5}")
     for lvl in ("province", "kabupaten/kota", "actor"):
         x = r[lvl]

@@ -69,7 +69,11 @@ class _Prefork:
                 for key, value in {"bind": [bind], "workers": workers, "threads": threads,
                                    "worker_class": "gthread", "graceful_timeout": GRACEFUL_SECONDS,
                                    "timeout": 60, "keepalive": 5, "loglevel": "warning", "accesslog": None,
-                                   "proc_name": "warta-serve", "preload_app": False}.items():
+                                   "proc_name": "warta-serve", "preload_app": False,
+                                   # a URL of many filters runs past gunicorn's 4,094-byte request line, which
+                                   # it refuses with an HTML page the JSON API does not document; waitress
+                                   # (one worker) takes 256 kB of headers, and so does this
+                                   "limit_request_line": 0, "limit_request_field_size": 262144}.items():
                     self.cfg.set(key, value)
 
             def load(self):
