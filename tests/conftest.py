@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -153,7 +154,10 @@ def warta_server(data: Path, seeds: Path | None = None, args: tuple[str, ...] = 
     port = free_port()
     cmd = [sys.executable, "-m", "warta", "--data", str(data), "serve", "--port", str(port),
            *(["--seeds", str(seeds)] if seeds else []), *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Its output goes to a file, not a pipe: nobody reads a pipe while the server runs, and a server whose
+    # pipe is full blocks on its next log line (gunicorn's arbiter then stops replacing workers).
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
     if procs is not None:
         procs.append(proc)
     base = f"http://127.0.0.1:{port}"
@@ -165,7 +169,8 @@ def warta_server(data: Path, seeds: Path | None = None, args: tuple[str, ...] = 
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"warta serve did not start: {proc.communicate()[1][-2000:]}") from None
+                    log.seek(0)
+                    raise RuntimeError(f"warta serve did not start: {log.read()[-2000:]}") from None
                 time.sleep(0.1)
         yield base
     finally:
@@ -176,6 +181,8 @@ def warta_server(data: Path, seeds: Path | None = None, args: tuple[str, ...] = 
             proc.kill()
             proc.wait()
             raise
+        finally:
+            log.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -49,8 +50,11 @@ def finish(procs: list[subprocess.Popen], timeout: float = 240) -> list[tuple[in
 
 
 def stored_urls(store: Path) -> list[str]:
-    with open_store(store, readonly=True) as db:
-        return [row[0] for row in db.db.execute("SELECT url FROM articles")]
+    try:
+        with open_store(store, readonly=True) as db:
+            return [row[0] for row in db.db.execute("SELECT url FROM articles")]
+    except sqlite3.OperationalError:  # the first crawl process is still making the schema
+        return []
 
 
 def runs(store: Path):
