@@ -49,6 +49,7 @@ import ahocorasick
 from crawler import gazetteer
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "places.toml"
+HEADS = SEEDS.with_name("heads.toml")  # heads of regional government by name
 
 _WORD = re.compile(r"\w+")
 _EXAMPLE = re.compile(r"\b(?:seperti|misalnya|contohnya|disusul)\b", re.IGNORECASE)
@@ -195,7 +196,7 @@ def _norm(s: str) -> str:
 class Tagger:
     """The gazetteer and seeds/places.toml compiled into one automaton, and the rules that read its matches."""
 
-    def __init__(self, seeds: Path = SEEDS, with_desa: bool = True):
+    def __init__(self, seeds: Path = SEEDS, with_desa: bool = True, heads: Path | None = HEADS):
         self.g = gazetteer.load()
         data = tomllib.loads(Path(seeds).read_text(encoding="utf-8"))
         self.common = {_norm(k): (set(map(_norm, v.get("not_after", []))), set(map(_norm, v.get("not_before", []))))
@@ -227,6 +228,13 @@ class Tagger:
             k = _norm(alias)
             region = next((r for r in sorted(by_name, key=len, reverse=True) if actor.endswith(" " + r)), None)
             auto.add_word(" " + k, (ACTOR, (actor, by_name[region].code if region else None), k.count(" ") + 1, k))
+        register = tomllib.loads(Path(heads).read_text(encoding="utf-8")).get("heads", {}) if heads else {}
+        for region, names in register.items():
+            if region not in by_name:
+                raise ValueError(f"{heads}: [heads] names an unknown region {region!r}")
+            for name in names:
+                k = _norm(name)
+                auto.add_word(" " + k, (ACTOR, (f"Pemerintah {region}", by_name[region].code), k.count(" ") + 1, k))
         auto.make_automaton()
         self.automaton = auto
 
@@ -276,7 +284,12 @@ class Tagger:
                 i = self._kinded(text_, matches, i, found)
                 continue
             if m.type == ACTOR:
-                self._actor_alias(m, found)
+                prev = matches[i - 1] if i else None
+                titled = prev is not None and prev.type == REGION and prev.last == m.first - 1
+                # "mantan <name>" is no actor; nor is a name after its title ("didampingi Gubernur NTB <name>"):
+                # the title has said what the name would
+                if not titled and text_.before(m.first) not in self.not_actor_after:
+                    self._actor_alias(m, found)
             elif m.type == PLACE:
                 self._place(text_, m, found)
             else:

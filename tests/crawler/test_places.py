@@ -247,6 +247,32 @@ def test_a_former_or_described_head_is_not_the_body(text):
     assert actors("Catatan", text) == []
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Dinas PUTR Binjai memperbaiki jalan.", "Dinas Pekerjaan Umum dan Tata Ruang Kota Binjai"),
+    ("Dinas PU Kota Medan menambal jalan.", "Dinas Pekerjaan Umum Kota Medan"),
+    ("Dispora Langkat menggelar lomba.", "Dinas Pemuda dan Olahraga Kabupaten Langkat"),
+    ("Direktur RSUD Kota Binjai memastikan stok obat.", "Rumah Sakit Umum Daerah Kota Binjai"),
+])
+def test_more_offices_and_their_short_names(text, expected):
+    assert actors("Layanan", text) == [expected]
+
+
+def test_a_head_named_without_the_office_is_the_government_acting():
+    tags = tag("Ahmad Luthfi Sebut Jateng Masih Jadi Magnet Investasi", "Luthfi menyebut iklim investasi aman.")
+    assert tags.actors == ["Pemerintah Provinsi Jawa Tengah"] and "Provinsi Jawa Tengah" in tags.provinces()
+    assert actors("Rapat", "Rapat dipimpin Eri Cahyadi di Balai Kota.") == ["Pemerintah Kota Surabaya"]
+    # a former one is not; nor is a head whose title before the name already said what he is doing
+    assert actors("Catatan", "Eks Wali Kota Surabaya, mantan Eri Cahyadi, hadir.") == []
+    assert actors("MBG", "Hal itu disampaikan menteri didampingi Gubernur NTB Lalu Muhamad Iqbal.") == []
+
+
+def test_every_region_of_the_heads_register_is_an_official_name(tmp_path):
+    bad = tmp_path / "heads.toml"
+    bad.write_text('[heads]\n"Kota Atlantis" = ["Nama Orang"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="Kota Atlantis"):
+        Tagger(with_desa=False, heads=bad)
+
+
 def test_a_dprd_named_as_the_venue_of_a_statement_is_not_an_actor():
     assert actors("Banjir", "Hal itu dikatakan Farhan di DPRD Kota Bandung, Senin (20/10/2025).") == []
 
