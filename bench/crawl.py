@@ -46,6 +46,19 @@ def stored(db: Path) -> int:
         return 0
 
 
+def start_mirror(tmp: Path, per_site: int, port: int) -> tuple[subprocess.Popen, Path]:
+    """`warta mirror` in its own process (as the real web would be), serving once this returns; and the
+    registry file that points at it."""
+    seeds = tmp / "mirror.toml"
+    mirror = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(tmp), "mirror", "--articles",
+                               str(per_site), "--reserve", "0", "--port", str(port), "--seeds-out", str(seeds)],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    for line in mirror.stdout:
+        if line.startswith("serving"):
+            break
+    return mirror, seeds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=5400, help="articles in the mirror, all sites together")
@@ -55,13 +68,7 @@ def main() -> int:
     per_site = max(1, args.articles // 9)
     with tempfile.TemporaryDirectory(prefix="warta-bench-") as tmp:
         tmp = Path(tmp)
-        seeds = tmp / "mirror.toml"
-        mirror = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(tmp), "mirror", "--articles",
-                                   str(per_site), "--reserve", "0", "--port", str(args.port), "--seeds-out",
-                                   str(seeds)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        for line in mirror.stdout:
-            if line.startswith("serving"):
-                break
+        mirror, seeds = start_mirror(tmp, per_site, args.port)
         env = {**os.environ, "WARTA_EXTRACT_WORKERS": str(args.workers)}
         before = os.times()
         start = time.monotonic()

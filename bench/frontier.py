@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.crawl import start_mirror  # noqa: E402
 
 
 def free_port() -> int:
@@ -67,17 +70,11 @@ def main() -> int:
     per_site = max(1, args.articles // 9)
     with tempfile.TemporaryDirectory(prefix="warta-bench-frontier-") as tmp:
         tmp = Path(tmp)
-        seeds = tmp / "mirror.toml"
-        mirror = subprocess.Popen([sys.executable, "-m", "warta", "--data", str(tmp), "mirror", "--articles",
-                                   str(per_site), "--reserve", "0", "--port", str(args.port), "--seeds-out",
-                                   str(seeds)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
         port = free_port()
         redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+        mirror, seeds = start_mirror(tmp, per_site, args.port)
         try:
-            for line in mirror.stdout:
-                if line.startswith("serving"):
-                    break
             time.sleep(0.5)
             print(f"mirror: {per_site * 9} articles on 9 outlets; {os.cpu_count()} cores; "
                   f"{args.workers} extraction worker(s) per crawl process")
