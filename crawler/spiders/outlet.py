@@ -83,15 +83,15 @@ class OutletSpider(scrapy.Spider):
         # spent budget or a stop still reaches them (a request in a download slot's queue is as good as sent).
         settings.set("CONCURRENT_REQUESTS", 4 * outlet.concurrency, priority="spider")
         settings.set("DOWNLOAD_DELAY", outlet.delay, priority="spider")
+        settings.set("AUTOTHROTTLE_START_DELAY", max(outlet.delay, 0.1), priority="spider")
+        if outlet.delay == 0:  # a local mirror or a benchmark: no politeness delay to adapt
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
         if settings.get("WARTA_FRONTIER"):
             spider.frontier = RedisFrontier(settings.get("WARTA_FRONTIER"), outlet.id)
             settings.set("SCHEDULER", "crawler.frontier.FrontierScheduler", priority="spider")
             # The host's turn on the frontier spaces the requests of all the processes (the gate waits for
             # it); a delay of each process's own on top would only put its requests out of turn.
             settings.set("DOWNLOAD_DELAY", 0, priority="spider")
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-        settings.set("AUTOTHROTTLE_START_DELAY", max(outlet.delay, 0.1), priority="spider")
-        if outlet.delay == 0:  # a local mirror or a benchmark: no politeness delay to adapt
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
         return spider
 
@@ -156,10 +156,8 @@ class OutletSpider(scrapy.Spider):
             if self.since and child.date and child.date.date() < self.since:
                 continue  # a sub-sitemap whose newest entry predates --since
             yield from self._listing(child.url, self.parse_sitemap, probe=False)
-        found = [(entry, canon) for entry in listing.entries if (canon := self._article_url(entry.url))]
-        self.frontier.claim("listed", [canon for _, canon in found])
-        for entry, canon in found:
-            yield from self._consider(entry, canon)
+        requests, _ = self._read_listing(listing.entries)
+        yield from requests
 
     def parse_feed(self, response: Response):
         try:
