@@ -129,6 +129,28 @@ local free = math.max(now + tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[1
 redis.call('SET', KEYS[1], tostring(free), 'PX', math.ceil((free - now) * 1000) + 60000)
 return 1
 """
+# A member's announcement, on the server's clock like every liveness check here (crawler machines' clocks
+# need not agree): its time and whether it is busy; back, what the generation knows.
+_BEAT = """
+redis.call('ZADD', KEYS[1], tonumber(redis.call('TIME')[1]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return {redis.call('GET', KEYS[3]), redis.call('GET', KEYS[4]), redis.call('EXISTS', KEYS[5])}
+"""
+# Is another member busy? Members silent for ARGV[2] seconds are dropped first, and the generation
+# remembers that one was lost. Returns {members dropped, another busy (0/1)}.
+_OTHERS = """
+local now = tonumber(redis.call('TIME')[1])
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+for _, m in ipairs(dead) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('HDEL', KEYS[2], m)
+end
+if #dead > 0 then redis.call('SET', KEYS[3], 1) end
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if m ~= ARGV[1] and redis.call('HGET', KEYS[2], m) == '1' then return {#dead, 1} end
+end
+return {#dead, 0}
+"""
 # Leaving: the last member out after a finished crawl clears the frontier (ARGV[2] = '1').
 _LEAVE = """
 local now = tonumber(redis.call('TIME')[1])
@@ -191,14 +213,8 @@ class RedisFrontier:
     def heartbeat(self, busy: bool) -> None:
         """Announce this member (busy or not) and read the generation's shared state; FrontierError if Redis
         lost it."""
-        k = self.key
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.zadd(k["members"], {self.member: time.time()})
-        pipe.hset(k["busy"], self.member, int(busy))
-        pipe.get(k["generation"])
-        pipe.get(k["spent"])
-        pipe.exists(k["lost"])
-        *_, generation, spent, lost = self._call(pipe.execute)
+        keys = [self.key[n] for n in ("members", "busy", "generation", "spent", "lost")]
+        generation, spent, lost = self._call(self.redis.eval, _BEAT, len(keys), *keys, self.member, int(busy))
         if (generation or b"").decode() != self.generation:
             self._lose("Redis lost the crawl's frontier (restarted without its data?)")
         if spent:
@@ -208,20 +224,13 @@ class RedisFrontier:
     def others_busy(self) -> bool:
         """Whether another live member has work in flight (and may queue more). A member that stopped
         announcing itself is dropped, and the generation remembers that one was lost."""
-        k = self.key
-        cutoff = time.time() - MEMBER_TTL
-        members = self._call(self.redis.zrange, k["members"], 0, -1, withscores=True)
-        live = {m for m, at in members if at >= cutoff}
-        dead = [m for m, _ in members if m not in live]
+        keys = [self.key[n] for n in ("members", "busy", "lost")]
+        dead, busy = self._call(self.redis.eval, _OTHERS, len(keys), *keys, self.member, MEMBER_TTL)
         if dead:
             log.warning("%s: %d crawl process(es) of this frontier stopped answering; what they had in flight "
-                        "is fetched by the next run", self.outlet, len(dead))
-            pipe = self.redis.pipeline()
-            pipe.zrem(k["members"], *dead).hdel(k["busy"], *dead).set(k["lost"], 1)
-            self._call(pipe.execute)
+                        "is fetched by the next run", self.outlet, dead)
             self.member_lost = True
-        busy = self._call(self.redis.hgetall, k["busy"])
-        return any(m != self.member.encode() and flag == b"1" for m, flag in busy.items() if m in live)
+        return bool(busy)
 
     def leave(self, finished: bool) -> None:
         k = self.key
