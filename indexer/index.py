@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import Index
 
+from indexer import bitmaps
 from indexer.analysis import STEMS, load_stems, save_stems
 from indexer.columns import column_values
 from indexer.generations import (
@@ -104,6 +105,7 @@ def update(root: Path, store_location: str | Path, names: Mapping[str, str] | No
             report = _update(root, store, (position, linkable), names or {}, lexicon, progress, commit_every,
                              stage)
         record_applied(current_generation(root), store, position, lexicon)
+        bitmaps.ensure(open_index(root, lexicon))
     report.seconds = time.monotonic() - started
     log.info(report.summary())
     return report
