@@ -110,11 +110,27 @@ def _stem(word: str, unstemmed: frozenset[str] = frozenset()) -> str:
         if _STEMMER is None:
             from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
             _STEMMER = StemmerFactory().create_stemmer()
-        stem = _STEMMER.stem(word) or word
+        stem = _confix_an(word, _STEMMER.stem(word) or word)
     if len(STEMS) >= MAX_STEMS:
         STEMS.clear()
     STEMS[word] = stem
     return stem
+
+
+def _confix_an(word: str, stem: str) -> str:
+    """Sastrawi's stem, unless it cut a noun's -an as -kan from a root ending in k.
+
+    Sastrawi tries the suffix -kan before -an, so "penegakan" (pe-tegak-an) came out as tega, "penyidikan"
+    as sidi (away from "penyidik", sidik), "kerusakan" as rusa (deer), "penarikan" as tari (dance),
+    "perpajakan" as paja and "perbankan" as perban. The nouns made with pe(N)-, per- and ke- take -an, never
+    -kan; for such a word the stem of the word without -an is taken instead when Sastrawi finds a root
+    there that ends in k and is not a stub ("kenakan" and "perlukan" are kena-kan and perlu-kan, not nak, luk).
+    """
+    if not word.endswith("kan") or not word.startswith(("pe", "ke")):
+        return stem
+    bare = word[:-2]
+    root = _STEMMER.stem(bare)
+    return root if root != bare and root != stem and root.endswith("k") and len(root) >= 4 else stem
 
 
 def words(text: str) -> set[str]:

@@ -21,7 +21,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.stories import Grouper
 from store import Article
 
-SCHEMA_VERSION = 6  # bump when fields or analysis code change meaning
+SCHEMA_VERSION = 7  # bump when fields or analysis code change meaning
 
 
 def article_id(url: str) -> str:

@@ -26,6 +26,18 @@ def test_morphological_variants_meet_at_one_stem(analyzer, word):
     assert terms(analyzer, word) == ["layan"]
 
 
+@pytest.mark.parametrize(("words", "stem"), [
+    (["penegakan", "menegakkan", "tegak"], "tegak"), (["penyidikan", "penyidik"], "sidik"),
+    (["penyelidikan", "menyelidiki"], "selidik"), (["kerusakan", "rusak"], "rusak"),
+    (["penarikan", "menarik"], "tarik"), (["perpajakan", "pajak"], "pajak"), (["perbankan", "bank"], "bank"),
+    (["pemasukan", "masuk"], "masuk"), (["kenakan", "dikenakan"], "kena"), (["perlukan", "diperlukan"], "perlu"),
+])
+def test_nouns_in_an_from_roots_in_k_keep_their_root(analyzer, words, stem):
+    """Sastrawi read "kerusakan" as rusa-kan (deer) and "penarikan" as tari-kan (dance); the pe-/per-/ke-
+    nouns take -an, while verbs in -kan whose root starts like a prefix keep their reading."""
+    assert [terms(analyzer, w) for w in words] == [[stem]] * len(words)
+
+
 def test_clitics_and_reduplication_fold(analyzer):
     assert terms(analyzer, "rumahnya") == ["rumah"]
     assert terms(analyzer, "kota-kota") == ["kota"]
