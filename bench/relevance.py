@@ -145,13 +145,16 @@ def main() -> int:
         (tmp / "plain").mkdir()
         plain = plain_whoosh(articles, tmp / "plain")
         def shown(q: str) -> list[str]:
-            """Collapsed results as the page shows them: each story's head, then its copies under it."""
-            hits = warta.search(SearchRequest(q, per_page=K)).hits
-            return [u for h in hits for u in (h.article.url, *(c.url for c in h.copies))][:K]
+            """Collapsed results as the page shows them: each story's head, then its copies under it; the hits
+            with all but one of the words after the full matches when those are few."""
+            result = warta.search(SearchRequest(q, per_page=K))
+            return [u for h in result.hits + result.partial for u in (h.article.url, *(c.url for c in h.copies))][:K]
 
-        systems = {"warta": shown, "plain": plain,
-                   "flat": lambda q: [h.article.url
-                                      for h in warta.search(SearchRequest(q, per_page=K, collapse=False)).hits]}
+        def flat(q: str) -> list[str]:
+            result = warta.search(SearchRequest(q, per_page=K, collapse=False))
+            return [h.article.url for h in result.hits + result.partial]
+
+        systems = {"warta": shown, "plain": plain, "flat": flat}
         scores: dict[str, dict[str, list[tuple[float, float]]]] = {s: defaultdict(list) for s in systems}
         for query in queries:
             grades = pooled(query, articles) if args.judgments == "pooled" else judge(query, articles, corpus)

@@ -30,6 +30,29 @@ def docs(query: Query, postings: Postings, searcher, live: np.ndarray) -> np.nda
     return found[live[found]] if len(found) else found
 
 
+def near(query: Query, postings: Postings, searcher, live: np.ndarray) -> np.ndarray:
+    """Sorted docnums of live documents with all but one of an AND's positive parts (its words, phrases
+    and groups) and none of its exclusions: what a search of several words offers when its full matches
+    are few. Empty for a query that is not such an AND (one word, an OR)."""
+    exclusions: list[Query] = []
+    if isinstance(query, AndNot):
+        query, exclusions = query.a, [query.b]
+    if not isinstance(query, And):
+        return EMPTY
+    parts = [c for c in query.children() if not isinstance(c, NotQuery)]
+    exclusions += [c.query for c in query.children() if isinstance(c, NotQuery)]
+    if len(parts) < 2:
+        return EMPTY
+    sets = _Sets(postings, searcher, live)
+    counts = np.zeros(len(live), dtype=np.int16)
+    for part in parts:
+        counts[sets.of(part)] += 1
+    found = np.flatnonzero((counts == len(parts) - 1) & live)
+    for exclusion in exclusions:
+        found = sets.minus(found, sets.of(exclusion, found))
+    return found
+
+
 class _Sets:
     """One query's evaluation: the index's postings and the size of its docnum universe."""
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -30,7 +30,7 @@ from whoosh.query import Every
 from indexer import timeline
 from indexer.analysis import STEMS, terms
 from indexer.catalog import Catalog, LiveIndex
-from indexer.docsets import docs
+from indexer.docsets import docs, near
 from indexer.generations import IndexMissingError as IndexMissingError  # what the front ends catch
 from indexer.lexicon import Lexicon
 from indexer.query import FIELD_BOOSTS, ParsedQuery, QueryError, UserError, positive_terms
@@ -148,6 +148,10 @@ class SearchResult:
     took_ms: float
     parsed: str = ""
     fallback: bool = False  # the query's syntax could not be used; it ran as plain words
+    # When every full match fits on the first page: hits with all but one of the query's words, after them
+    # (a relevant story often lacks one word of a three-word query: "warga miskin" and an article on
+    # "kemiskinan"). Not counted in total, timelines, facets or exports, which stay the full matches.
+    partial: list[Hit] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -309,10 +313,29 @@ class Searcher:
         hits = [self._hit(catalog, int(final[i]), None if scores is None else float(scores[i]), terms,
                           final if stories is not None else None) for i in ranked]
         suggestion = self._suggest(catalog, parsed) if len(final) < 3 else None
+        partial = []
+        if request.sort == "relevance" and request.page == 1 and total < request.per_page and parsed is not EVERYTHING:
+            partial = self._partial(catalog, parsed, filters, terms, request.per_page - len(hits), stories)
         return SearchResult(request=request, total=total, hits=hits,
                             facets=_facets(catalog, matched, filters, stories), suggestion=suggestion,
                             took_ms=(time.perf_counter() - started) * 1000, parsed=parsed.text,
-                            fallback=parsed.fallback)
+                            fallback=parsed.fallback, partial=partial)
+
+    def _partial(self, catalog: Catalog, parsed: ParsedQuery, filters: dict[str, np.ndarray],
+                 terms: frozenset[str], room: int, stories: StoryMap | None) -> list[Hit]:
+        """Up to `room` hits with all but one of the query's words, ranked and collapsed as the full ones."""
+        found = near(parsed.query, catalog.postings, catalog.searcher, catalog.live)
+        allowed = _all(filters.values())
+        if allowed is not None:
+            found = found[allowed[found]]
+        if not len(found) or room < 1:
+            return []
+        scores = bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,
+                      catalog.n_docs)[found]
+        keep = stories.best(found, -scores) if stories is not None else np.arange(len(found))
+        ranked = keep[smallest(-scores[keep], found[keep], room)[:room]]
+        return [self._hit(catalog, int(found[i]), float(scores[i]), terms,
+                          found if stories is not None else None) for i in ranked]
 
     def _filters(self, request: SearchRequest, catalog: Catalog) -> dict[str, np.ndarray]:
         """Boolean masks by docnum, one per kind of filter asked for."""

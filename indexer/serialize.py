@@ -65,6 +65,7 @@ def result_json(result: SearchResult) -> dict:
                     "to": r.date_to.isoformat() if r.date_to else None},
         "fallback": result.fallback,
         "collapse": r.collapse,
+        "partial_hits": [hit_json(h) for h in result.partial],
     }
 
 

@@ -56,6 +56,10 @@ SEARCH = {
         "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
         "took_ms": {"type": "number", "minimum": 0},
         "hits": {"type": "array", "items": HIT},
+        "partial_hits": {"type": "array", "items": HIT,
+                         "description": "when every match fits on the first page of a relevance search of several "
+                                        "words: articles with all but one of them, after the hits; not counted "
+                                        "in total, facets, timelines or exports"},
         "facets": {"type": "object", "required": ["outlet", "region", "actor", "year"],
                    "properties": {"outlet": FACET, "region": FACET, "actor": FACET, "year": FACET},
                    "description": "counts per value; each facet is counted as if its own filter were off"},

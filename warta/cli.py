@@ -336,9 +336,19 @@ def format_timeline(timeline, query: str, collapse: bool, width: int = 40) -> st
     return "\n".join(lines)
 
 
-def format_result(result) -> str:
+def _hit_lines(i: int, hit) -> list[str]:
     from indexer.serialize import local_time
 
+    a = hit.article
+    when = local_time(a.published).strftime("%Y-%m-%d %H:%M WIB") if a.published else "undated"
+    lines = ["", f"{i:>3}. {hit.title.text()}", f"     {a.outlet_name} | {when} | {', '.join(a.regions)}",
+             f"     {a.url}", f"     {hit.snippet.text()}"]
+    if hit.copies:
+        lines.append(f"     also in {len(hit.copies)}: " + ", ".join(c.outlet_name for c in hit.copies))
+    return lines
+
+
+def format_result(result) -> str:
     r = result.request
     first = (r.page - 1) * r.per_page + 1
     lines = [f"{result.total} {'stories' if r.collapse else 'articles'} for {r.query!r}"
@@ -349,12 +359,11 @@ def format_result(result) -> str:
     if result.suggestion:
         lines.append(f"Apakah maksud Anda: {result.suggestion}?")
     for i, hit in enumerate(result.hits, first):
-        a = hit.article
-        when = local_time(a.published).strftime("%Y-%m-%d %H:%M WIB") if a.published else "undated"
-        lines += ["", f"{i:>3}. {hit.title.text()}", f"     {a.outlet_name} | {when} | {', '.join(a.regions)}",
-                  f"     {a.url}", f"     {hit.snippet.text()}"]
-        if hit.copies:
-            lines.append(f"     also in {len(hit.copies)}: " + ", ".join(c.outlet_name for c in hit.copies))
+        lines += _hit_lines(i, hit)
+    if result.partial:
+        lines += ["", "With all but one of the words (not counted above):"]
+    for i, hit in enumerate(result.partial, 1):
+        lines += _hit_lines(i, hit)
     for facet, counts in result.facets.items():
         if counts:
             lines.append(f"\n{facet}: " + ", ".join(f"{c.label} ({c.count})" for c in counts[:10]))

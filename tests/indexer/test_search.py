@@ -66,6 +66,31 @@ def test_words_are_anded(searcher):
     assert found == []
 
 
+def test_near_matches_follow_when_the_full_matches_are_few(searcher):
+    """A relevant story often lacks one word of a query ("warga miskin" and an article on "kemiskinan"):
+    when every full match fits on the first page, hits with all but one of the words come after them,
+    uncounted, under the same exclusions and filters; with full matches to fill the page there are none."""
+    def near(query: str, **kw) -> list[str]:
+        result = searcher.search(SearchRequest(query, per_page=50, **kw))
+        assert not {h.article.id for h in result.hits} & {h.article.id for h in result.partial}
+        return [h.article.title for h in result.partial]
+
+    both = searcher.search(SearchRequest("kolam puskesmas", per_page=50))
+    assert both.total == 0 and both.hits == []
+    assert {TITLES["kolam"], TITLES["puskesmas"]} <= set(near("kolam puskesmas"))
+    assert searcher.timeline(SearchRequest("kolam puskesmas")).total == 0  # the timeline counts full matches
+    two_of_three = near("kolam retensi puskesmas")
+    assert TITLES["kolam"] in two_of_three and TITLES["puskesmas"] not in two_of_three
+    assert TITLES["kolam"] not in near("kolam puskesmas -retensi")
+    outlets = {h.article.outlet for h in searcher.search(SearchRequest("kolam puskesmas", outlets=("waspada",))).partial}
+    assert outlets == {"waspada"}
+    for few_words in ("puskesmas", "retensi OR djasamen", '"kolam retensi"'):
+        assert near(few_words) == []
+    assert near("kolam puskesmas", sort="newest") == []
+    full = searcher.search(SearchRequest("pemko medan", per_page=1))
+    assert full.total > 1 and full.partial == []
+
+
 def test_quoted_phrase_needs_the_words_in_order(searcher):
     assert titles(searcher, '"kolam retensi"') == [TITLES["kolam"]]
     assert titles(searcher, '"retensi kolam"') == []
@@ -220,5 +245,8 @@ def test_search_command_prints_hits_and_the_api_shape(search_data):
     assert "1. [Pemko] [Medan] Bangun Kolam Retensi" in text.stdout and "2025-06-02 09:05 WIB" in text.stdout
     as_json = json.loads(warta("search", "pemko medan banjir", "--json", data=search_data.data).stdout)
     assert as_json["total"] >= 2 and {h["title"] for h in as_json["hits"]} >= {TITLES["kolam"], TITLES["banjir_medan"]}
+    near = warta("search", "kolam puskesmas", data=search_data.data)
+    assert "0 stories" in near.stdout and "With all but one of the words" in near.stdout
+    assert "Retensi untuk Atasi Genangan" in near.stdout
     bad = warta("search", "banjir", "--from", "kemarin", data=search_data.data)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -42,6 +42,15 @@ def test_search_returns_the_documented_shape(web, openapi):
     assert {c["value"] for c in body["facets"]["outlet"]} >= {"sumutpos", "siantarblog"}
 
 
+def test_near_matches_come_apart_from_the_hits(web, openapi):
+    status, body = get(web, "/api/search", q="kolam puskesmas")
+    assert status == 200
+    conforms(openapi, "SearchResult", body)
+    assert body["total"] == 0 and body["hits"] == [] and body["partial_hits"]
+    _, full = get(web, "/api/search", q="walikota siantar", per_page=1)
+    assert full["total"] > 1 and full["partial_hits"] == []
+
+
 def test_filters_sort_and_pages_through_the_api(web, openapi):
     _, one = get(web, "/api/search", q="kota", outlet="waspada", sort="newest", per_page=50)
     assert one["total"] >= 1 and {h["outlet"] for h in one["hits"]} == {"waspada"}

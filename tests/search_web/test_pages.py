@@ -49,6 +49,12 @@ def test_suggestion_links_to_the_corrected_search(web):
     assert 'href="/?q=pelayanan"' in html
 
 
+def test_near_matches_are_listed_apart_from_the_count(web):
+    html = page(web, q="kolam puskesmas").text
+    assert "Tidak ada artikel" in html and 'id="partial-heading"' in html
+    assert "Retensi untuk Atasi Genangan" in html.split('id="partial-heading"')[1]
+
+
 def test_article_copy_page_and_its_json_twin(web):
     html = page(web, q="kolam retensi").text
     link = re.search(r'class="copy" href="([^"]+)"', html).group(1).replace("&amp;", "&")
