@@ -90,6 +90,14 @@ def test_follow_a_suggestion_and_open_an_article(page: Page):
     expect(page.locator(".original a").first).to_have_attribute("href", re.compile(r"^http://127\.0\.1\.\d+:"))
 
 
+def test_near_matches_show_under_their_own_heading(page: Page):
+    search_for(page, "kolam puskesmas")
+    expect(page.locator(".empty")).to_be_visible()
+    expect(page.locator("#partial-heading")).to_have_text("Memuat sebagian kata")
+    near = page.locator(".partial-hits .hit h2").all_inner_texts()
+    assert any("Kolam Retensi" in t for t in near), near
+
+
 def test_markup_in_a_crawled_title_renders_as_text(page: Page):
     search_for(page, "hoaks diskominfo")
     heading = page.locator(".hit h2", has_text="Hoaks").first
