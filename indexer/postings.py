@@ -101,8 +101,9 @@ class Postings:
         wanted = np.zeros(self.reader.doc_count_all(), dtype=bool)
         wanted[docs] = True
         owners, counts, flat = [], [], []
-        for block_ids, _, values in (block for leaf, offset in self.reader.leaf_readers()
-                                     for block in self._blocks(leaf, offset, field, text, wanted)):
+        leaves = self.reader.leaf_readers()
+        blocks = (b for leaf, offset in leaves for b in self._blocks(leaf, offset, field, text, wanted))
+        for block_ids, _, values in blocks:
             for i in np.flatnonzero(wanted[block_ids]).tolist():
                 found = fmt.decode_positions(values[i])
                 owners.append(int(block_ids[i]))
