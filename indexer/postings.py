@@ -83,9 +83,10 @@ class Postings:
         return entry
 
     def _bitmap(self, leaf, field: str, text: str) -> np.ndarray | None:
-        if self._bits is None:
+        segment = leaf.segment()
+        if self._bits is None or segment is None:  # an empty index's reader has no segment
             return None
-        key = leaf.segment().segment_id()
+        key = segment.segment_id()
         if key not in self._bits:
             self._bits[key] = SegmentBits.open(leaf)
         bits = self._bits[key]
