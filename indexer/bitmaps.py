@@ -22,10 +22,10 @@ import json
 import logging
 import struct
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.fields import ID, KEYWORD, TEXT
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ DENSITY = 16  # a term in at least one document in 16: its bitmap costs at most 
 LEAST = 64  # nor fewer documents than this: a rarer term's postings are a block or two, cheap to read
 _LENGTH = struct.Struct(">Q")
 # The fields whose terms are read whole: the words search matches (title, body) and the facets the catalog
-# masks. Ids, URLs and hashes are never common; walking their term lists was half of a segment's time.
+# masks (all of them text, ID or keyword fields, their terms UTF-8). Ids, URLs and hashes are never common;
+# walking their term lists was half of a segment's time.
 FIELDS = ("title", "body", "outlet", "regions", "actors", "year")
 
 
@@ -43,39 +44,25 @@ def filename(segment) -> str:
     return segment.make_filename(EXTENSION)
 
 
-def write_segment(ix, segment) -> int:
-    """Write the bitmaps of one segment of ix (listed by its TOC or not yet); returns how many terms have one."""
-    from whoosh.reading import SegmentReader
-
-    from indexer.postings import Postings  # which reads these files: imported here, not at the top
-
-    leaf = SegmentReader(ix.storage, ix.schema, segment)
-    try:
-        return _write(ix.storage, leaf, Postings(leaf, cache_bytes=0, bitmaps=False))
-    finally:
-        leaf.close()
+def least(size: int) -> int:
+    """The fewest documents of a segment of `size` a term must be in to get a bitmap."""
+    return max(LEAST, -(-size // DENSITY))
 
 
-def _write(storage, leaf, postings) -> int:
-    size = leaf.doc_count_all()
-    least = max(LEAST, -(-size // DENSITY))
-    header: dict = {"docs": size, "least": least, "terms": {}}
+def write(storage, segment, size: int, common: Iterable[tuple[str, str, np.ndarray]]) -> int:
+    """Write a segment's bitmap file from (field, term, sorted docnums in the segment) of its common terms
+    (in at least least(size) documents; rarer ones would only make the file bigger). Returns how many."""
+    header: dict = {"docs": size, "least": least(size), "terms": {}}
     chunks, at = [], 0
-    for fieldname in FIELDS:
-        if fieldname not in leaf.schema or not isinstance(leaf.schema[fieldname], TEXT | ID | KEYWORD):
-            continue
-        common = [t for t, info in leaf.iter_field(fieldname) if info.doc_frequency() >= least]
-        terms = header["terms"].setdefault(fieldname, {})
-        for tbytes in common:
-            text = tbytes.decode("utf-8") if isinstance(tbytes, bytes) else tbytes
-            mask = np.zeros(size, dtype=bool)
-            mask[postings.ids(fieldname, text)] = True
-            packed = zlib.compress(np.packbits(mask).tobytes(), 1)
-            terms[text] = [at, len(packed)]
-            chunks.append(packed)
-            at += len(packed)
+    for fieldname, text, ids in common:
+        mask = np.zeros(size, dtype=bool)
+        mask[ids] = True
+        packed = zlib.compress(np.packbits(mask).tobytes(), 1)
+        header["terms"].setdefault(fieldname, {})[text] = [at, len(packed)]
+        chunks.append(packed)
+        at += len(packed)
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    name = filename(leaf.segment())
+    name = filename(segment)
     out = storage.create_file(name + ".tmp")
     try:
         out.write(FORMAT + _LENGTH.pack(len(head)) + head)
@@ -84,7 +71,26 @@ def _write(storage, leaf, postings) -> int:
     finally:
         out.close()
     storage.rename_file(name + ".tmp", name)
-    return sum(len(t) for t in header["terms"].values())
+    return len(chunks)
+
+
+def write_segment(ix, segment) -> int:
+    """Write the bitmaps of one segment of ix from its postings on disk (a segment an update wrote, or one
+    of an index made before bitmaps existed; a rebuild's TermWriter writes them from memory)."""
+    from whoosh.reading import SegmentReader
+
+    from indexer.postings import Postings  # which reads these files: imported here, not at the top
+
+    leaf = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        postings, fewest = Postings(leaf, cache_bytes=0, bitmaps=False), least(leaf.doc_count_all())
+        common = ((fieldname, text, postings.ids(fieldname, text))
+                  for fieldname in FIELDS if fieldname in leaf.schema
+                  for text in (t.decode("utf-8") for t, info in leaf.iter_field(fieldname)
+                               if info.doc_frequency() >= fewest))
+        return write(ix.storage, segment, leaf.doc_count_all(), common)
+    finally:
+        leaf.close()
 
 
 @dataclass

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
 
-from indexer import bitmaps
 from indexer.analysis import STEMS, TOKEN, save_stems, stem_all, words
 from indexer.generations import (
     CODEC_COMPRESSION,
@@ -142,9 +141,7 @@ def write_segment(gen: Path, store_location: str, rows: list[int], ids: list[str
                     k += 1
                 doc["story"] = stories[k]
                 writer.add_document(**doc)
-        segment = finalize_segment(writer)
-        bitmaps.write_segment(ix, segment)
-        return segment, writer.doc_count()
+        return finalize_segment(writer), writer.doc_count()
     finally:
         gc.enable()
 

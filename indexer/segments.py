@@ -6,7 +6,8 @@ document's field length back from the column it has just written. At some 200 po
 per-posting Python was most of a rebuild's time (bench/index.py, profiled). Here a document's postings are
 appended to its term's list as the document is added (documents come in docnum order, so every list is
 sorted already), only the terms are sorted at commit, and the codec's posting blocks are filled a block at
-a time from the lengths kept in memory.
+a time from the lengths kept in memory. The segment's bitmaps of common words (indexer/bitmaps.py) are
+written from the same lists, with no reading back.
 
 What reaches the disk is Whoosh's format written by Whoosh's codec: its per-document writer, its term
 index, its block encoder. tests/indexer/test_segments.py checks that a segment written here reads back
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer import bitmaps
 from indexer.whoosh_private import fill_blocks, postings_writer, write_inlined
 
 
@@ -94,4 +97,15 @@ class TermWriter(SegmentWriter):
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
         fieldwriter.close()
+
+    def _finalize_segment(self):
+        """SegmentWriter's (postings, then the compound file), then the bitmaps from the lists in memory: after
+        the compound file is assembled, or the bitmap file would be swept into it as one of the segment's."""
+        segment = super()._finalize_segment()
+        fewest = bitmaps.least(self.docnum)
+        bitmaps.write(self.storage, segment, self.docnum,
+                      ((name, tbytes.decode("utf-8"), np.fromiter((p[0] for p in postings), np.int64, len(postings)))
+                       for name in bitmaps.FIELDS for tbytes, postings in sorted(self._terms.get(name, {}).items())
+                       if len(postings) >= fewest))
         self._terms.clear()
+        return segment
