@@ -315,19 +315,22 @@ class Searcher:
         suggestion = self._suggest(catalog, parsed) if len(final) < 3 else None
         partial = []
         if request.sort == "relevance" and request.page == 1 and total < request.per_page and parsed is not EVERYTHING:
-            partial = self._partial(catalog, parsed, filters, terms, request.per_page - len(hits), stories)
+            partial = self._partial(catalog, parsed, filters, terms, request.per_page - len(hits), stories, final)
         return SearchResult(request=request, total=total, hits=hits,
                             facets=_facets(catalog, matched, filters, stories), suggestion=suggestion,
                             took_ms=(time.perf_counter() - started) * 1000, parsed=parsed.text,
                             fallback=parsed.fallback, partial=partial)
 
     def _partial(self, catalog: Catalog, parsed: ParsedQuery, filters: dict[str, np.ndarray],
-                 terms: frozenset[str], room: int, stories: StoryMap | None) -> list[Hit]:
-        """Up to `room` hits with all but one of the query's words, ranked and collapsed as the full ones."""
+                 terms: frozenset[str], room: int, stories: StoryMap | None, full: np.ndarray) -> list[Hit]:
+        """Up to `room` hits with all but one of the query's words, ranked and collapsed as the full ones;
+        collapsed, none of a story the full hits already show."""
         found = near(parsed.query, catalog.postings, catalog.searcher, catalog.live)
         allowed = _all(filters.values())
         if allowed is not None:
             found = found[allowed[found]]
+        if stories is not None and len(full):
+            found = found[~np.isin(stories.code[found], stories.code[full])]
         if not len(found) or room < 1:
             return []
         scores = bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -226,3 +228,21 @@ def test_deleting_the_first_copy_keeps_the_rest_together(grouped):
                                                                         per_page=50)).hits
                if h.article.url == copies[1].url)
     assert [c.url for c in hit.copies] == [a.url for a in copies[2:]]
+
+
+def test_near_matches_leave_out_the_stories_the_full_hits_show(grouped):
+    """A story's copy with every word is a full hit; its other copies, lacking one word, are not offered
+    again below it as a near match."""
+    data, stories = grouped
+    copies = next(c for c in stories.values() if len(c) >= 3)
+    save(data, [replace(copies[0], text=copies[0].text + "\n\nWarga menyebutnya zamrudkuning.")])
+    update(data / "index", data / "warta.sqlite3")
+    shared = set.intersection(*({w for w in re.findall(r"[a-z]{6,}", a.text.lower())} for a in copies))
+    searcher = Searcher(data / "index")
+    found = {w: searcher.search(SearchRequest(w, per_page=1)).total for w in shared}
+    word = min((w for w in shared if found[w]), key=found.get)  # the rarest, not a function word
+    result = searcher.search(SearchRequest(f"zamrudkuning {word}", per_page=50))
+    assert [h.article.url for h in result.hits] == [copies[0].url]
+    flat = searcher.search(SearchRequest(f"zamrudkuning {word}", per_page=50, collapse=False))
+    assert {a.url for a in copies[1:]} <= {h.article.url for h in flat.partial}  # near matches, uncollapsed
+    assert result.hits[0].article.story not in {h.article.story for h in result.partial}
