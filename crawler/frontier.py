@@ -109,7 +109,8 @@ if redis.call('ZCARD', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[1], 1)
-return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+local t = redis.call('TIME')
+return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), t[1] .. '.' .. string.format('%06d', t[2])}
 """
 # A turn at a host, shared by every process: the time the next request may go out is kept per host, and
 # each request takes the next free moment (spaced by the outlet's delay, or after a pause) and counts against
@@ -200,8 +201,11 @@ class RedisFrontier:
         k = self.key
         keys = [k[n] for n in ("members", "generation", "started", "busy", *GENERATION_STATE)]
         mine = uuid.uuid4().hex
-        generation, started = self._call(self.redis.eval, _JOIN, len(keys), *keys, self.member, MEMBER_TTL, mine)
-        self.generation, self.started = generation.decode(), float(started)
+        generation, started, now = self._call(self.redis.eval, _JOIN, len(keys), *keys, self.member, MEMBER_TTL,
+                                              mine)
+        # the generation's start on this machine's clock (the time budget is checked against it): Redis's start
+        # moved by this machine's offset from Redis's clock, so crawler machines' clocks need not agree
+        self.generation, self.started = generation.decode(), float(started) - float(now) + time.time()
         self.first = self.generation == mine
         log.info("%s: joined frontier %s (generation %s%s)", self.outlet, self.url, self.generation[:8],
                  ", new" if self.first else "")
@@ -398,6 +402,11 @@ class FrontierScheduler:
         if not self.frontier.lost:
             if not self.frontier.listings_read:  # did another member read them?
                 self.frontier.listings_read = bool(self._guard(self.frontier.redis.exists, self.frontier.key["read"]))
+            # Another member may have spent the budget since this one's last heartbeat: a run that closes with
+            # nothing queued must not count as a complete crawl then (the next run would stop its walks early).
+            spent = self._guard(self.frontier.redis.get, self.frontier.key["spent"])
+            if spent and not self.crawler.stats.get_value("warta/budget/spent"):
+                self.crawler.stats.set_value("warta/budget/spent", spent.decode())
             self.frontier.leave(finished=reason == "finished")
 
     def has_pending_requests(self) -> bool:

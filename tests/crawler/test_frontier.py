@@ -210,3 +210,20 @@ def test_requests_travel_as_json_with_their_bytes_intact():
     assert again.meta == request.meta and again.priority == 7 and again.dont_filter
     with pytest.raises(ValueError):
         JsonSerializer.loads(b"\x80\x04\x95 pickle")
+
+
+def test_the_time_budget_starts_on_each_machines_own_clock(redis_server, monkeypatch):
+    """The generation's start is written on Redis's clock; a crawler machine whose clock is an hour ahead
+    must not find its time budget spent at once (nor one an hour behind get an hour more)."""
+    from crawler import frontier as module
+
+    real = time.time
+    for skew in (3600.0, -3600.0):
+        monkeypatch.setattr(module.time, "time", lambda s=skew: real() + s)
+        member = module.RedisFrontier(redis_server.url(), f"skew{int(skew)}")
+        member.join()
+        try:
+            assert abs(member.started - module.time.time()) < 5, (skew, member.started - module.time.time())
+        finally:
+            member.leave(finished=True)
+        monkeypatch.undo()

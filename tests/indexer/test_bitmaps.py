@@ -62,8 +62,8 @@ def test_bitmaps_answer_as_the_postings_do_through_rebuilds_updates_deletions_an
         update(root, tmp_path / "warta.sqlite3", procs=1)
     assert files(root, ".seg") == files(root, ".bits")  # one per segment, none left of merged-away ones
     assert every_term_agrees(root) > 10
-    searcher = Searcher(root)
-    assert searcher.search(SearchRequest("pasar banjir")).total == searcher.timeline(SearchRequest("pasar banjir")).total
+    searcher, request = Searcher(root), SearchRequest("pasar banjir")
+    assert searcher.search(request).total == searcher.timeline(request).total
 
 
 def test_an_index_without_bitmaps_reads_its_postings_and_gets_them_at_the_next_update(tmp_path):
