@@ -27,6 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.query import SEARCH_FIELDS
+from indexer.schema import FACET_FIELDS
+
 log = logging.getLogger(__name__)
 
 FORMAT = b"warta-bits 1\n"
@@ -34,10 +37,10 @@ EXTENSION = ".bits"
 DENSITY = 16  # a term in at least one document in 16: its bitmap costs at most 2 bits of disk per posting
 LEAST = 64  # nor fewer documents than this: a rarer term's postings are a block or two, cheap to read
 _LENGTH = struct.Struct(">Q")
-# The fields whose terms are read whole: the words search matches (title, body) and the facets the catalog
-# masks (all of them text, ID or keyword fields, their terms UTF-8). Ids, URLs and hashes are never common;
-# walking their term lists was half of a segment's time.
-FIELDS = ("title", "body", "outlet", "regions", "actors", "year")
+# The fields whose terms are read whole: the words search matches and the facets the catalog masks (all of
+# them text, ID or keyword fields, their terms UTF-8). Ids, URLs and hashes are never common; walking their
+# term lists was half of a segment's time.
+FIELDS = (*SEARCH_FIELDS, *FACET_FIELDS.values())
 
 
 def filename(segment) -> str:

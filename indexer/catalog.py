@@ -33,7 +33,7 @@ from indexer.lexicon import load as load_lexicon
 from indexer.postings import Postings
 from indexer.query import SEARCH_FIELDS, QueryParser
 from indexer.ranking import FieldLengths
-from indexer.schema import build_schema, fingerprint
+from indexer.schema import FACET_FIELDS, build_schema, fingerprint
 from indexer.stories import StoryMap
 from indexer.whoosh_private import EPOCH_US, UNDATED
 
@@ -65,7 +65,7 @@ class Catalog:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.masks: dict[str, dict[str, np.ndarray]] = {}
         self.labels: dict[str, dict[str, tuple[str, str]]] = {}  # facet -> lowercase value -> (value, label)
-        for facet, fieldname in (("outlet", "outlet"), ("region", "regions"), ("actor", "actors"), ("year", "year")):
+        for facet, fieldname in FACET_FIELDS.items():
             self.masks[facet], self.labels[facet] = {}, {}
             for value in reader.field_terms(fieldname):
                 ids = self.postings.ids(fieldname, value)

@@ -76,6 +76,10 @@ def _text(analyzer, **kwargs) -> TEXT:
     return field
 
 
+# The facets search counts and filters by, and the field each one reads.
+FACET_FIELDS = {"outlet": "outlet", "region": "regions", "actor": "actors", "year": "year"}
+
+
 def build_schema(lexicon: Lexicon | None = None) -> Schema:
     analyzer = indonesian_analyzer(lexicon or load_lexicon())
     return Schema(

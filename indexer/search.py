@@ -294,9 +294,11 @@ class Searcher:
         matched, filters, final = self._matches(catalog, request, parsed)
         offset, limit = (request.page - 1) * request.per_page, request.page * request.per_page
         terms = frozenset(t for _, t in positive_terms(parsed.query))
+        everywhere = None  # BM25 by docnum, for the full matches and any near ones
         if request.sort == "relevance":
-            scores = bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,
-                          catalog.n_docs)[final]
+            everywhere = bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,
+                              catalog.n_docs)
+            scores = everywhere[final]
             keys = -scores
         else:
             scores, keys = None, _time_keys(catalog.times, final, request.sort == "newest")
@@ -314,15 +316,17 @@ class Searcher:
                           final if stories is not None else None) for i in ranked]
         suggestion = self._suggest(catalog, parsed) if len(final) < 3 else None
         partial = []
-        if request.sort == "relevance" and request.page == 1 and total < request.per_page and parsed is not EVERYTHING:
-            partial = self._partial(catalog, parsed, filters, terms, request.per_page - len(hits), stories, final)
+        if everywhere is not None and request.page == 1 and total < request.per_page and parsed is not EVERYTHING:
+            partial = self._partial(catalog, parsed, filters, terms, request.per_page - len(hits), stories, final,
+                                    everywhere)
         return SearchResult(request=request, total=total, hits=hits,
                             facets=_facets(catalog, matched, filters, stories), suggestion=suggestion,
                             took_ms=(time.perf_counter() - started) * 1000, parsed=parsed.text,
                             fallback=parsed.fallback, partial=partial)
 
     def _partial(self, catalog: Catalog, parsed: ParsedQuery, filters: dict[str, np.ndarray],
-                 terms: frozenset[str], room: int, stories: StoryMap | None, full: np.ndarray) -> list[Hit]:
+                 terms: frozenset[str], room: int, stories: StoryMap | None, full: np.ndarray,
+                 everywhere: np.ndarray) -> list[Hit]:
         """Up to `room` hits with all but one of the query's words, ranked and collapsed as the full ones;
         collapsed, none of a story the full hits already show."""
         found = near(parsed.query, catalog.postings, catalog.searcher, catalog.live)
@@ -333,8 +337,7 @@ class Searcher:
             found = found[~np.isin(stories.code[found], stories.code[full])]
         if not len(found) or room < 1:
             return []
-        scores = bm25(catalog.postings, catalog.lengths, positive_terms(parsed.query), FIELD_BOOSTS,
-                      catalog.n_docs)[found]
+        scores = everywhere[found]
         keep = stories.best(found, -scores) if stories is not None else np.arange(len(found))
         ranked = keep[smallest(-scores[keep], found[keep], room)[:room]]
         return [self._hit(catalog, int(found[i]), float(scores[i]), terms,

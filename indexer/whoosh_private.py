@@ -39,15 +39,14 @@ PROVEN = "3.54"
 CLASS_NAMES: dict[type, tuple[str, ...]] = {
     SegmentWriter: ("_check_state", "_check_fields", "_doc_boost", "_field_boost", "_flush_segment",
                     "_finalize_segment"),
-    W3LeafMatcher: ("_read_data", "_read_weights", "_read_values", "_next_block"),
+    W3LeafMatcher: ("_read_data", "_read_values", "_next_block"),
     W3PostingsWriter: ("_write_block",),
     W3TermInfo: ("set_inlined", "to_bytes"),
     Positions: ("word_values", "encode"),
 }
 # Names on the objects Whoosh builds, checked on a one-document index in memory.
 OBJECT_NAMES: dict[type, tuple[str, ...]] = {
-    W3LeafMatcher: ("_data", "_byteids", "_weights", "_values", "_postfile", "_startoffset", "_length",
-                    "_baseoffset"),
+    W3LeafMatcher: ("_data", "_byteids", "_values", "_postfile", "_startoffset", "_length", "_baseoffset"),
     VarBytesColumn.Reader: ("_dbfile", "_basepos", "_offsets", "_lengths"),
     NumericColumn.Reader: ("_dbfile", "_basepos", "_typecode", "_count", "_fixedlen", "_default", "_doccount"),
     W3FieldWriter: ("_tindex", "_fieldid", "_postwriter"),
@@ -88,10 +87,7 @@ def _blocks(matcher, offset: int, wanted: np.ndarray | None) -> Iterator[tuple[n
         if matcher._data is None:
             matcher._read_data()
         ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)) + offset
-        if wanted is None:
-            matcher._read_weights()
-            yield ids, np.asarray(matcher._weights, dtype=np.float32), ()
-        elif wanted[ids].any():
+        if wanted[ids].any():
             matcher._read_values()
             yield ids, empty, matcher._values
         matcher._next_block()
