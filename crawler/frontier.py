@@ -100,7 +100,8 @@ class LocalFrontier:
 # new generation (clear the last one's claims, keep its queue); then announce. Atomic, so two processes
 # starting at once agree.
 _JOIN = """
-local now = tonumber(redis.call('TIME')[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
 if redis.call('ZCARD', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
   for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
@@ -109,7 +110,6 @@ if redis.call('ZCARD', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[1], 1)
-local t = redis.call('TIME')
 return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), t[1] .. '.' .. string.format('%06d', t[2])}
 """
 # A turn at a host, shared by every process: the time the next request may go out is kept per host, and
