@@ -17,19 +17,24 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from crawler import extract as extraction
 from crawler.extract import Rejected
 from registry import Outlet
-from runtime.processes import close_inherited_sockets, die_with_parent
+from runtime.processes import close_inherited_sockets, die_with_parent, sigterm_held
 from store import Article
 
 log = logging.getLogger("warta.crawl")
+T = TypeVar("T")
 
 _pool: ProcessPoolExecutor | None = None
+_FORK = multiprocessing.get_context("fork")  # the after-fork hooks of runtime.processes need fork
 
 
 def _executor(workers: int) -> ProcessPoolExecutor:
@@ -37,16 +42,24 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     if _pool is None:
         die_with_parent()
         # Workers are forked while the crawl has connections open; each closes its copies of them first.
-        _pool = ProcessPoolExecutor(max_workers=workers, initializer=close_inherited_sockets)
+        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=_FORK, initializer=close_inherited_sockets)
+        with sigterm_held():  # the pool forks all its workers on the first submit
+            _pool.submit(int)
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
-    """Forget a broken pool (if no one replaced it yet), so the next call starts a fresh one."""
+    """Forget a broken pool (if no one replaced it yet), so the next call starts a fresh one.
+
+    Its surviving workers are killed outright: concurrent.futures terminates them with SIGTERM and then
+    waits for each, at exit too, so one that ignores SIGTERM (a task changed its handler) or waits on a
+    queue lock its killed sibling held would keep the crawl from ever exiting."""
     global _pool
     if _pool is pool:
         _pool = None
+        for process in list((pool._processes or {}).values()):
+            process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -77,13 +90,18 @@ async def extract(html: str, url: str, outlet: Outlet, workers: int) -> Extracte
     """Extract in a worker process (or inline with workers=0)."""
     if workers <= 0:
         return _extract_counted(html, url, outlet)
+    return await run(_extract_counted, html, url, outlet, workers=workers, what=url)
+
+
+async def run(fn: Callable[..., T], *args: object, workers: int, what: str = "") -> T:
+    """fn(*args) in a worker process; if a worker dies meanwhile, once more in a fresh pool."""
     for attempt in (1, 2):
         pool = _executor(workers)
         try:
-            return await asyncio.wrap_future(pool.submit(_extract_counted, html, url, outlet))
+            return await asyncio.wrap_future(pool.submit(fn, *args))
         except BrokenProcessPool:
             _discard(pool)
             if attempt == 2:
                 raise
-            log.warning("extraction worker died (extracting %s); starting a fresh pool", url)
+            log.warning("extraction worker died (extracting %s); starting a fresh pool", what or fn.__name__)
     raise AssertionError("unreachable")

@@ -9,17 +9,21 @@ run on, holding memory and file handles, for as long as the machine is up.
 `die_with_parent()` registers a hook that multiprocessing runs in every child it starts from then on:
 the kernel sends the child SIGKILL when its parent dies (Linux's PR_SET_PDEATHSIG), SIGTERM gets its
 default meaning back, and SIGINT (a Ctrl-C reaches the whole process group) is left to the parent,
-which decides how to stop its workers.
+which decides how to stop its workers. Until that hook has run, a child still has the parent's handlers:
+a SIGTERM then (a pool terminating its workers right after starting them) would be lost, so workers are
+started inside `sigterm_held()`, and such a signal waits until the child can act on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.util
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
@@ -41,8 +45,21 @@ def die_with_parent() -> None:
         _HOOK.installed = True
 
 
+@contextlib.contextmanager
+def sigterm_held() -> Iterator[None]:
+    """Children forked inside this block start with SIGTERM blocked; the after-fork hook unblocks it once
+    SIGTERM has its default meaning, so one sent in between ends the child instead of reaching the parent's
+    handler. In this process a SIGTERM arriving meanwhile is delivered when the block ends."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _in_child(_hook: _Hook) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
