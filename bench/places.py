@@ -2,6 +2,7 @@
 
     python bench/places.py                    # tests/places/judged.toml (the dev set), corpus from ../shared/corpus/
     python bench/places.py --judged tests/places/heldout.toml   # the held-out set: report it, never tune on it
+    python bench/places.py --judged tests/places/dev2.toml      # the dev sets: judged.toml, dev.toml, dev2.toml
     python bench/places.py --errors           # also list every false positive and miss, per article
     python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
     python bench/places.py --time-corpus      # also time the tagger over every corpus article (800)
