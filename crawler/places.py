@@ -53,6 +53,12 @@ HEADS = SEEDS.with_name("heads.toml")  # heads of regional government by name
 
 _WORD = re.compile(r"\w+")
 _EXAMPLE = re.compile(r"\b(?:seperti|misalnya|contohnya|disusul)\b", re.IGNORECASE)
+# What may stand between the items of a list of regions: "Cilacap, Blora, dan Wonosobo", "3. Kota Banjarbaru
+# Rp 5,1 triliun4. Provinsi Kalimantan Utara"
+_LIST_GAP = re.compile(
+    r"(?:[\s,;:.()/\-]|\d|\b(?:dan|serta|atau|rp|triliun|miliar|juta|ribu|ha|hektare|hektar|km|persen))*",
+    re.IGNORECASE)
+_LIST_MIN = 3  # regions named one after another that make a list
 _VENUE = re.compile(r"\s*,\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
 _DATELINE = re.compile(
@@ -183,6 +189,7 @@ class _Found:
     title_common: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     body_common: set[str] = field(default_factory=set)
     actors: list[str] = field(default_factory=list)
+    listed: set[int] = field(default_factory=set)  # first words of region names said as one item of a list
 
     def actor(self, name: str) -> None:
         if name not in self.actors:
@@ -276,7 +283,7 @@ class Tagger:
     def tag(self, title: str, text: str) -> Tags:
         text_ = _Text.read(title or "", text or "")
         matches = self._matches(text_)
-        found = _Found()
+        found = _Found(listed=_listed(text_, matches))
         i = 0
         while i < len(matches):
             m = matches[i]
@@ -359,6 +366,8 @@ class Tagger:
             w = 0
         if _example(t.raw, t.starts[head.first]):
             w /= 2
+        if r.first in found.listed and not t.in_lead(head.first):
+            w = 0
         found.score[code] += w
         if not blocked:
             found.strong[code] += w
@@ -479,7 +488,41 @@ class Tagger:
         w = _W_LEAD if in_title else _W_BARE
         if not in_title and _example(t.raw, t.starts[m.first]):
             w /= 2
+        if m.first in found.listed and not in_title:
+            w = 0
         found.bare.append((m.payload, w))
+
+
+def _listed(t: _Text, matches: list[_Match]) -> set[int]:
+    """The first words of region names that are items of a list of at least _LIST_MIN regions, one after
+    another with nothing but separators, numbers and amounts between ("tiga kabupaten, yakni Cilacap, Blora,
+    dan Wonosobo"; a table of fifteen regions and their deposits): one item of a list is not what an article
+    is about. A name with its kind word ("Kabupaten Blora") is one item; a province's name neither counts
+    nor breaks a list ("Kabupaten Banjarnegara dan Wonosobo, Jawa Tengah" is two items and an address)."""
+    items = []  # (first word with its kind words, first word of the name, last word, may be a kabupaten/kota)
+    for k, m in enumerate(matches):
+        if m.type != REGION:
+            continue
+        start = m.first
+        j = k - 1
+        while j >= 0 and matches[j].type == KIND and matches[j].last == start - 1:
+            start = matches[j].first
+            j -= 1
+        items.append((start, m.first, m.last, any("." in code for code in m.payload)))
+    out: set[int] = set()
+    run: list[tuple[int, int, int, bool]] = []
+
+    def close() -> None:
+        if sum(kabkota for *_, kabkota in run) >= _LIST_MIN:
+            out.update(first for _, first, _, _ in run)
+
+    for item in items:
+        if run and _LIST_GAP.fullmatch(t.raw, t.ends[run[-1][2]], t.starts[item[0]]) is None:
+            close()
+            run = []
+        run.append(item)
+    close()
+    return out
 
 
 def _example(raw: str, at: int) -> bool:
