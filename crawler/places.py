@@ -212,6 +212,8 @@ class Tagger:
         self.national_datelines = {_norm(x) for x in data.get("dateline", {}).get("national", [])}
         self.not_actor_after = {_norm(x) for x in data.get("not_actor_after", {}).get("words", [])}
         self.not_region_after = {_norm(x) for x in data.get("not_region_after", {}).get("words", [])}
+        self.passing_after = {_norm(x) for x in data.get("passing_after", {}).get("words", [])}
+        self.venue_after = {_norm(x) for x in data.get("venue_after", {}).get("words", [])}
         self.not_kind_after = {_norm(x) for x in data.get("not_region_after", {}).get("with_kind", [])}
         by_kec: dict[str, set[str]] = defaultdict(set)
         for k in self.g.kecamatan:
@@ -366,7 +368,7 @@ class Tagger:
             w = 0
         if _example(t.raw, t.starts[head.first]):
             w /= 2
-        if r.first in found.listed and not t.in_lead(head.first):
+        if (r.first in found.listed and not t.in_lead(head.first)) or self._passing(t, head.first):
             w = 0
         found.score[code] += w
         if not blocked:
@@ -381,6 +383,11 @@ class Tagger:
             actor = f"DPRD {region.name}"
         if actor and not blocked:
             found.actor(actor)
+
+    def _passing(self, t: _Text, i: int) -> bool:
+        """Is the region name at word i (or its kind word) a place passed through or come from?"""
+        return t.glued(i) and (t.before(i) in self.passing_after
+                               or " ".join(t.words[max(0, i - 2):i]) in self.passing_after)
 
     @staticmethod
     def _actor_alias(m: _Match, found: _Found) -> None:
@@ -488,6 +495,10 @@ class Tagger:
         w = _W_LEAD if in_title else _W_BARE
         if not in_title and _example(t.raw, t.starts[m.first]):
             w /= 2
+        if t.glued(m.first) and (before in self.venue_after or before2 in self.venue_after):
+            w /= 2
+        if self._passing(t, m.first):
+            w = 0
         if m.first in found.listed and not in_title:
             w = 0
         found.bare.append((m.payload, w))
