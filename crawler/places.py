@@ -58,6 +58,7 @@ _EXAMPLE = re.compile(r"\b(?:seperti|misalnya|contohnya|disusul)\b", re.IGNORECA
 _LIST_GAP = re.compile(
     r"(?:[\s,;:.()/\-]|\d|\b(?:dan|serta|atau|rp|triliun|miliar|juta|ribu|ha|hektare|hektar|km|persen))*",
     re.IGNORECASE)
+_DAY = re.compile(r"\s*(?:,|\bpada\b)?\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 _LIST_MIN = 3  # regions named one after another that make a list
 _VENUE = re.compile(r"\s*,\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
@@ -302,7 +303,7 @@ class Tagger:
             elif m.type == PLACE:
                 self._place(text_, m, found)
             else:
-                self._bare(text_, m, found)
+                self._bare(text_, m, found, matches[i + 1] if i + 1 < len(matches) else None)
             i += 1
         self._dateline_kecamatan(text_, matches, found)
         self._resolve(found)
@@ -384,6 +385,15 @@ class Tagger:
         if actor and not blocked:
             found.actor(actor)
 
+    def _addressed(self, t: _Text, m: _Match, nxt: _Match | None) -> tuple[str, ...]:
+        """The kabupaten/kota of m's codes in the province named right after it ("Kudus, Jawa Tengah")."""
+        if nxt is None or nxt.type != REGION or nxt.first != m.last + 1:
+            return ()
+        if t.raw[t.ends[m.last]:t.starts[nxt.first]].strip() != "," or _DAY.match(t.raw, t.ends[nxt.last]):
+            return ()  # "di Stadion Kapten I Wayan Dipta, Gianyar, Bali, Selasa (23/2)": a venue and its day
+        provinces = {c for c in nxt.payload if "." not in c}
+        return tuple(c for c in m.payload if "." in c and c.split(".")[0] in provinces)
+
     def _passing(self, t: _Text, i: int) -> bool:
         """Is the region name at word i (or its kind word) a place passed through or come from?"""
         return t.glued(i) and (t.before(i) in self.passing_after
@@ -459,7 +469,7 @@ class Tagger:
         out += [RegionTag(regions[c].name, c, "province", regions[c].name) for c in provs]
         return Tags(out, actors)
 
-    def _bare(self, t: _Text, m: _Match, found: _Found) -> None:
+    def _bare(self, t: _Text, m: _Match, found: _Found, nxt: _Match | None = None) -> None:
         """A region name without a kind word: the rules for common words, longer names, venues, examples."""
         key = m.key
         in_title = m.first < t.n_title
@@ -501,7 +511,13 @@ class Tagger:
             w = 0
         if m.first in found.listed and not in_title:
             w = 0
-        found.bare.append((m.payload, w))
+        payload = m.payload
+        addressed = self._addressed(t, m, nxt)
+        if addressed and w:
+            # "Ponpes Al Khoziny, Sidoarjo, Jawa Timur", "MTS Negeri 1 Konawe, Sulawesi Tenggara": an address
+            # names the kabupaten/kota, and its province says which one
+            payload, w = addressed, max(w, _W_STRONG)
+        found.bare.append((payload, w))
 
 
 def _listed(t: _Text, matches: list[_Match]) -> set[int]:
