@@ -394,6 +394,20 @@ class Tagger:
         provinces = {c for c in nxt.payload if "." not in c}
         return tuple(c for c in m.payload if "." in c and c.split(".")[0] in provinces)
 
+    def _after_kecamatan(self, t: _Text, m: _Match) -> tuple[str, ...]:
+        """The kabupaten/kota of m's codes that holds the kecamatan named right before it, with a comma
+        between ("Tanjung Priok, Jakarta Utara", "Kramatwatu, Serang"): an address."""
+        if m.first == 0 or t.raw[t.ends[m.first - 1]:t.starts[m.first]].strip() != ",":
+            return ()
+        for n in (1, 2, 3):
+            if m.first - n < 0 or not t.capital(m.first - n):
+                break
+            held = self.kecamatan_by_name.get(" ".join(t.words[m.first - n:m.first]), ())
+            codes = tuple(c for c in m.payload if c in held)
+            if codes:
+                return codes
+        return ()
+
     def _passing(self, t: _Text, i: int) -> bool:
         """Is the region name at word i (or its kind word) a place passed through or come from?"""
         return t.glued(i) and (t.before(i) in self.passing_after
@@ -512,7 +526,7 @@ class Tagger:
         if m.first in found.listed and not in_title:
             w = 0
         payload = m.payload
-        addressed = self._addressed(t, m, nxt)
+        addressed = self._addressed(t, m, nxt) or self._after_kecamatan(t, m)
         if addressed and w:
             # "Ponpes Al Khoziny, Sidoarjo, Jawa Timur", "MTS Negeri 1 Konawe, Sulawesi Tenggara": an address
             # names the kabupaten/kota, and its province says which one
