@@ -59,6 +59,9 @@ _LIST_GAP = re.compile(
     r"(?:[\s,;:.()/\-]|\d|\b(?:dan|serta|atau|rp|triliun|miliar|juta|ribu|ha|hektare|hektar|km|persen))*",
     re.IGNORECASE)
 _DAY = re.compile(r"\s*(?:,|\bpada\b)?\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
+# A line that points at another story ("Simak juga Video: 9 Proyek Korupsi ... DPRD OKU", "Baca juga: ..."):
+# its places are that story's
+_TEASER = re.compile(r"^[ \t]*(?:simak|tonton|baca|lihat|saksikan) juga\b[^\n]*", re.IGNORECASE | re.MULTILINE)
 _LIST_MIN = 3  # regions named one after another that make a list
 _VENUE = re.compile(r"\s*,\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
@@ -284,7 +287,7 @@ class Tagger:
     # -- the one pass -------------------------------------------------------------------------------------
 
     def tag(self, title: str, text: str) -> Tags:
-        text_ = _Text.read(title or "", text or "")
+        text_ = _Text.read(title or "", _TEASER.sub("", text or ""))
         matches = self._matches(text_)
         found = _Found(listed=_listed(text_, matches))
         i = 0

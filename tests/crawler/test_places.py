@@ -312,6 +312,13 @@ def test_a_dprd_named_as_the_venue_of_a_statement_is_not_an_actor():
     assert actors("Banjir", "Hal itu dikatakan Farhan di DPRD Kota Bandung, Senin (20/10/2025).") == []
 
 
+def test_a_line_pointing_at_another_story_is_not_read():
+    text = ("KPK menangkap pejabat di Sultra.\nSimak juga Video: Kepala Dinas PUPR dan DPRD OKU Ditahan\n"
+            "Baca juga: Wali Kota Binjai Resmikan Pasar, Binjai Ramai")
+    assert tag("OTT KPK", text) == Tags([], [])
+    assert actors("OTT KPK", "Wali Kota Binjai ditahan. Simak juga video berikut.") == ["Pemerintah Kota Binjai"]
+
+
 @pytest.mark.parametrize("text", [
     "Ratusan santri berselawat di depan Gedung DPRD Jawa Timur.",
     "Ketua KPU bertemu empat caleg DPRD Jawa Timur dua kali.",
