@@ -426,9 +426,10 @@ class Tagger:
 
     @staticmethod
     def _place(t: _Text, m: _Match, found: _Found) -> None:
-        """"Kecamatan Tanjung Pura", "Desa Sorkam": the name capitalised and not going on ("Kelurahan Suka
-        Maju" is not "Kelurahan Suka"); "desa nelayan" is not a village called Nelayan."""
-        cap = t.capital(m.first + 1) if m.first + 1 <= m.last else False
+        """"Kecamatan Tanjung Pura", "Desa Sorkam": the name capitalised, right after the word ("Jaga Desa,
+        Kejaksaan ..." names no village) and not going on ("Kelurahan Suka Maju" is not "Kelurahan Suka");
+        "desa nelayan" is not a village called Nelayan."""
+        cap = t.capital(m.first + 1) and t.glued(m.first + 1) if m.first + 1 <= m.last else False
         if cap and not t.followed_by_name(m.last):
             found.places.append((m.payload, _W_LEAD if t.in_lead(m.first) else _W_PLACE))
 

@@ -131,6 +131,8 @@ def test_a_kecamatan_named_like_another_kota_tags_its_own_kabupaten():
 def test_a_lowercase_or_longer_place_name_is_not_a_village():
     assert kabkota("Program", "Pemerintah membangun desa nelayan. Desa yang maju.") == []
     assert kabkota("Lomba", "Kelurahan Suka Maju juara lomba.") == []  # not "Kelurahan Suka" in Karo
+    # a comma between: the program "Jaga Desa", then the Kejaksaan (a desa Kejaksaan is in Pangkal Pinang)
+    assert kabkota("Jaga Desa, Kejaksaan Jadi Mitra Desa", "Program Jaga Desa, Kejaksaan mengawasi dana.") == []
 
 
 @pytest.mark.parametrize("text", [
