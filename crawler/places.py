@@ -62,6 +62,7 @@ _DAY = re.compile(r"\s*(?:,|\bpada\b)?\s*(?:senin|selasa|rabu|kamis|jumat|jum'at
 # A line that points at another story ("Simak juga Video: 9 Proyek Korupsi ... DPRD OKU", "Baca juga: ..."):
 # its places are that story's
 _TEASER = re.compile(r"^[ \t]*(?:simak|tonton|baca|lihat|saksikan) juga\b[^\n]*", re.IGNORECASE | re.MULTILINE)
+_ROLE = {"anggota", "ketua", "wakil", "sekretaris"}  # a member of a body, between "calon"/"mantan" and the body
 _LIST_MIN = 3  # regions named one after another that make a list
 _VENUE = re.compile(r"\s*,\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
@@ -366,7 +367,11 @@ class Tagger:
         # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": where something was said, so the region does
         # not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
         venue = _VENUE.match(t.raw, t.ends[r.last]) is not None
-        blocked = (glued and before in self.not_actor_after) or (venue and before == "di")
+        # "mantan Bupati", and "calon anggota DPRD", "mantan Ketua DPRD": a member's role before the body
+        past = before in self.not_actor_after or (
+            before in _ROLE and head.first >= 2 and t.glued(head.first - 1)
+            and t.before(head.first - 1) in self.not_actor_after)
+        blocked = (glued and past) or (venue and before == "di")
         w = _W_BARE if blocked else (2 * _W_STRONG if t.in_lead(head.first) else _W_STRONG)
         if venue:
             w = 0

@@ -289,6 +289,8 @@ def test_an_office_without_its_region_is_not_an_actor():
     "Istri Bupati Morowali Utara melapor ke polisi.",
     "Pengalaman beliau sebagai Wali Kota Solo membantu.",
     "Sesuai Peraturan Gubernur DIY, tanah itu dikelola keraton.",
+    "Ketua KPU bertemu calon anggota DPRD Kota Medan.",
+    "Mantan Ketua DPRD Kota Medan diperiksa jaksa.",
 ])
 def test_a_former_or_described_head_is_not_the_body(text):
     assert actors("Catatan", text) == []
