@@ -274,6 +274,9 @@ def test_governor_and_dprd():
     ("Dinas PUTR Binjai memperbaiki jalan.", "Dinas Pekerjaan Umum dan Tata Ruang Kota Binjai"),
     ("Dinas PU Kota Medan menambal jalan.", "Dinas Pekerjaan Umum Kota Medan"),
     ("Dispora Langkat menggelar lomba.", "Dinas Pemuda dan Olahraga Kabupaten Langkat"),
+    ("Disnakertrans Garut membuka bursa kerja.", "Dinas Tenaga Kerja dan Transmigrasi Kabupaten Garut"),
+    ("DP3AP2KB Jateng mendampingi korban.", "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian "
+                                            "Penduduk dan Keluarga Berencana Provinsi Jawa Tengah"),
     ("Direktur RSUD Kota Binjai memastikan stok obat.", "Rumah Sakit Umum Daerah Kota Binjai"),
 ])
 def test_offices_named_with_their_region(text, expected):
