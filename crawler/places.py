@@ -58,13 +58,14 @@ _EXAMPLE = re.compile(r"\b(?:seperti|misalnya|contohnya|disusul)\b", re.IGNORECA
 _LIST_GAP = re.compile(
     r"(?:[\s,;:.()/\-]|\d|\b(?:dan|serta|atau|rp|triliun|miliar|juta|ribu|ha|hektare|hektar|km|persen))*",
     re.IGNORECASE)
-_DAY = re.compile(r"\s*(?:,|\bpada\b)?\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
 # A line that points at another story ("Simak juga Video: 9 Proyek Korupsi ... DPRD OKU", "Baca juga: ..."):
 # its places are that story's
 _TEASER = re.compile(r"^[ \t]*(?:simak|tonton|baca|lihat|saksikan) juga\b[^\n]*", re.IGNORECASE | re.MULTILINE)
 _ROLE = {"anggota", "ketua", "wakil", "sekretaris"}  # a member of a body, between "calon"/"mantan" and the body
 _LIST_MIN = 3  # regions named one after another that make a list
-_VENUE = re.compile(r"\s*,\s*(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b", re.IGNORECASE)
+_DAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b"
+_VENUE = re.compile(r"\s*,\s*" + _DAYS, re.IGNORECASE)  # "di Binjai, Senin (20/10)"
+_DAY = re.compile(r"\s*(?:,|\bpada\b)?\s*" + _DAYS, re.IGNORECASE)  # "..., Bali, Selasa", "Banten pada Sabtu"
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
 _DATELINE = re.compile(
     r"^\s*([A-Z][A-Za-z'.]*(?: [A-Z][A-Za-z'.]*){0,2})\s*"
