@@ -235,6 +235,11 @@ def test_a_place_passed_through_or_come_from_does_not_count(text):
     assert kabkota("Banjir Semarang", text) == ["Kota Semarang"]
 
 
+def test_wilayah_names_a_region_as_a_kind_word_does():
+    text = "Sopir dijebak dari beberapa tempat di wilayah Jakarta Selatan."
+    assert kabkota("Sindikat Penggelapan Mobil", text) == ["Kota Administrasi Jakarta Selatan"]
+
+
 def test_an_address_names_the_kabupaten_and_its_province_says_which():
     text = "Renovasi bangunan Pondok Pesantren Al Khoziny, Sidoarjo, Jawa Timur memakai APBN."
     assert kabkota("Purbaya Beri Lampu Hijau", text) == ["Kabupaten Sidoarjo"]
