@@ -174,6 +174,10 @@ class _Text:
         """Nothing but spaces (or a closing bracket) between word i and the one before it."""
         return i > 0 and self.raw[self.ends[i - 1]:self.starts[i]].strip(" \t)") == ""
 
+    def preceded_by(self, i: int, words: set[str]) -> bool:
+        """Word i comes right after one of `words` (one or two words), nothing but spaces between."""
+        return self.glued(i) and (self.before(i) in words or (i >= 2 and " ".join(self.words[i - 2:i]) in words))
+
     def capital(self, i: int) -> bool:
         return self.raw[self.starts[i]].isupper()
 
@@ -378,7 +382,7 @@ class Tagger:
             w = 0
         if _example(t.raw, t.starts[head.first]):
             w /= 2
-        if (r.first in found.listed and not t.in_lead(head.first)) or self._passing(t, head.first):
+        if (r.first in found.listed and not t.in_lead(head.first)) or t.preceded_by(head.first, self.passing_after):
             w = 0
         found.score[code] += w
         if not blocked:
@@ -416,11 +420,6 @@ class Tagger:
             if codes:
                 return codes
         return ()
-
-    def _passing(self, t: _Text, i: int) -> bool:
-        """Is the region name at word i (or its kind word) a place passed through or come from?"""
-        return t.glued(i) and (t.before(i) in self.passing_after
-                               or " ".join(t.words[max(0, i - 2):i]) in self.passing_after)
 
     @staticmethod
     def _actor_alias(m: _Match, found: _Found) -> None:
@@ -499,8 +498,7 @@ class Tagger:
         in_title = m.first < t.n_title
         before = t.before(m.first)
         before2 = " ".join(t.words[m.first - 2:m.first]) if m.first >= 2 else ""
-        if t.glued(m.first) and (before.isdigit() or before in self.not_region_after
-                                 or before2 in self.not_region_after):
+        if (t.glued(m.first) and before.isdigit()) or t.preceded_by(m.first, self.not_region_after):
             return
         if t.dl_words[0] <= m.first < t.dl_words[1]:
             found.bare.append((m.payload, _W_BARE if key in self.national_datelines else _W_LEAD))
@@ -529,9 +527,9 @@ class Tagger:
         w = _W_LEAD if in_title else _W_BARE
         if not in_title and _example(t.raw, t.starts[m.first]):
             w /= 2
-        if t.glued(m.first) and (before in self.venue_after or before2 in self.venue_after):
+        if t.preceded_by(m.first, self.venue_after):
             w /= 2
-        if self._passing(t, m.first):
+        if t.preceded_by(m.first, self.passing_after):  # a place passed through or come from
             w = 0
         if m.first in found.listed and not in_title:
             w = 0
