@@ -58,14 +58,19 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     global _pool
     if _pool is pool:
         _pool = None
-        for process in list((pool._processes or {}).values()):
+        for process in _workers(pool):
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
 
 def worker_pids() -> list[int]:
     """The live pool's worker processes (for tests and diagnostics)."""
-    return [p.pid for p in (_pool._processes or {}).values()] if _pool is not None else []
+    return [p.pid for p in _workers(_pool)] if _pool is not None else []
+
+
+def _workers(pool: ProcessPoolExecutor) -> list:
+    """The pool's worker processes: concurrent.futures keeps them in a private attribute."""
+    return list((pool._processes or {}).values())
 
 
 @dataclass(frozen=True)

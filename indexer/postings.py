@@ -45,10 +45,9 @@ class Postings:
         if hit is not None:
             return hit
         ids, tfs = [], []
-        for leaf, offset in self.reader.leaf_readers():
-            for block_ids, block_tfs, _ in self._blocks(leaf, offset, field, text):
-                ids.append(block_ids)
-                tfs.append(block_tfs)
+        for block_ids, block_tfs, _ in self._all_blocks(field, text):
+            ids.append(block_ids)
+            tfs.append(block_tfs)
         return self._keep(key, (np.concatenate(ids), np.concatenate(tfs)) if ids else (EMPTY, EMPTY_TFS))
 
     def ids(self, field: str, text: str) -> np.ndarray:
@@ -102,9 +101,7 @@ class Postings:
         wanted = np.zeros(self.reader.doc_count_all(), dtype=bool)
         wanted[docs] = True
         owners, counts, flat = [], [], []
-        leaves = self.reader.leaf_readers()
-        blocks = (b for leaf, offset in leaves for b in self._blocks(leaf, offset, field, text, wanted))
-        for block_ids, _, values in blocks:
+        for block_ids, _, values in self._all_blocks(field, text, wanted):
             for i in np.flatnonzero(wanted[block_ids]).tolist():
                 found = fmt.decode_positions(values[i])
                 owners.append(int(block_ids[i]))
@@ -113,6 +110,11 @@ class Postings:
         if not flat:
             return EMPTY
         return (np.repeat(np.asarray(owners, dtype=np.int64), counts) << 32) | np.asarray(flat, dtype=np.int64)
+
+    def _all_blocks(self, field: str, text: str, wanted: np.ndarray | None = None
+                    ) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:
+        for leaf, offset in self.reader.leaf_readers():
+            yield from self._blocks(leaf, offset, field, text, wanted)
 
     @staticmethod
     def _blocks(leaf, offset: int, field: str, text: str, wanted: np.ndarray | None = None

@@ -105,7 +105,8 @@ class TermWriter(SegmentWriter):
         fewest = bitmaps.least(self.docnum)
         bitmaps.write(self.storage, segment, self.docnum,
                       ((name, tbytes.decode("utf-8"), np.fromiter((p[0] for p in postings), np.int64, len(postings)))
-                       for name in bitmaps.FIELDS for tbytes, postings in sorted(self._terms.get(name, {}).items())
-                       if len(postings) >= fewest))
+                       for name in bitmaps.FIELDS
+                       for tbytes, postings in sorted((t, p) for t, p in self._terms.get(name, {}).items()
+                                                      if len(p) >= fewest)))
         self._terms.clear()
         return segment
