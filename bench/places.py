@@ -2,14 +2,18 @@
 
     python bench/places.py                    # tests/places/judged.toml (the dev set), corpus from ../shared/corpus/
     python bench/places.py --judged tests/places/heldout.toml   # the held-out set: report it, never tune on it
-    python bench/places.py --judged tests/places/dev2.toml      # the dev sets: judged.toml, dev.toml, dev2.toml
+    python bench/places.py --judged tests/places/dev3.toml      # the dev sets: judged, dev, dev2, dev3
     python bench/places.py --errors           # also list every false positive and miss, per article
     python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
+    python bench/places.py --judged tests/places/heldout.toml --summarization PATH/data_berita.csv
     python bench/places.py --time-corpus      # also time the tagger over every corpus article (800)
 
 Levels: province (the judged provinces against Tags.provinces()), kabupaten/kota (Tags.kabkota()) and actor
-(Tags.actors); micro-averaged over all articles. Corpus articles are read in place; when the corpus is not
-there, they are skipped and the report says how many.
+(Tags.actors); micro-averaged over all articles. Articles are read in place, never copied here: the corpus
+(`source = "corpus"`), the extraction pages (`"extraction-real"`) and the public detik summarization dataset
+(`"detik-summarization"`: data_berita.csv of github.com/gabriellaclairine/indonesian-news-summarization-dataset
+at ec1694f, 1,000 detik articles of 2025, no licence stated, so not redistributed; clone it beside the
+repository). When a source is not there, its articles are skipped and the report says how many.
 """
 
 from __future__ import annotations
@@ -27,26 +31,35 @@ sys.path.insert(0, str(ROOT))
 
 JUDGED = ROOT / "tests" / "places" / "judged.toml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "detik-2025.csv"
+SUMMARIZATION = ROOT.parent / "indonesian-news-summarization-dataset" / "data_berita.csv"
 REAL_PAGES = ROOT.parent / "shared" / "extraction-real" / "indonesian"  # ID.gold.json: title and paragraphs
 
 
-def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS) -> tuple[list[dict], int]:
+def _csv_rows(path: Path) -> dict[str, dict]:
+    """A detik CSV (the corpus and the summarization dataset share its columns) by id; empty when absent."""
+    if not path.exists():
+        return {}
+    csv.field_size_limit(10_000_000)
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["id"]: r for r in csv.DictReader(f)}
+
+
+def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS,
+                summarization: Path = SUMMARIZATION) -> tuple[list[dict], int]:
     """The judged articles with their `title` and `text` filled in; and how many were skipped."""
     articles = tomllib.loads(judged.read_text(encoding="utf-8"))["article"]
-    rows: dict[str, dict] = {}
-    if corpus.exists():
-        csv.field_size_limit(10_000_000)
-        with corpus.open(encoding="utf-8", newline="") as f:
-            rows = {r["id"]: r for r in csv.DictReader(f)}
+    wanted = {a["source"] for a in articles}
+    tables = {name: _csv_rows(path) if name in wanted else {}
+              for name, path in (("corpus", corpus), ("detik-summarization", summarization))}
     files: dict[str, list[dict]] = {}
     out, skipped = [], 0
     for a in articles:
-        if a["source"] == "corpus":
-            row = rows.get(a["id"])
+        if a["source"] in tables:
+            row = tables[a["source"]].get(a["id"])
             if row is None:
                 skipped += 1
                 continue
-            a = dict(a, title=row["judul"], text=row["isi_berita"], ref=f"corpus:{a['id']}")
+            a = dict(a, title=row["judul"], text=row["isi_berita"], ref=f"{a['source']}:{a['id']}")
         elif a["source"] == "extraction-real":
             gold = REAL_PAGES / f"{a['id']}.gold.json"
             if not gold.exists():
@@ -100,6 +113,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--judged", type=Path, default=JUDGED)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--summarization", type=Path, default=SUMMARIZATION,
+                    help="data_berita.csv of the detik summarization dataset (source 'detik-summarization')")
     ap.add_argument("--errors", action="store_true", help="list false positives (FP) and misses (FN)")
     ap.add_argument("--time-corpus", action="store_true", help="also time tagging every corpus article")
     args = ap.parse_args(argv)
@@ -109,7 +124,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     tagger = Tagger()
     build = time.perf_counter() - t0
-    articles, skipped = load_judged(args.judged, args.corpus)
+    articles, skipped = load_judged(args.judged, args.corpus, args.summarization)
     tagger.tag("warm", "up")
     r = evaluate(articles, tagger)
     print(f"judged articles: {len(articles)}" + (f" ({skipped} skipped: their text is not here)" if skipped else ""))
