@@ -62,9 +62,13 @@ _LIST_GAP = re.compile(
 # its places are that story's
 _TEASER = re.compile(r"^[ \t]*(?:simak|tonton|baca|lihat|saksikan) juga\b[^\n]*", re.IGNORECASE | re.MULTILINE)
 _ROLE = {"anggota", "ketua", "wakil", "sekretaris"}  # a member of a body, between "calon"/"mantan" and the body
+_AND = {"dan", "serta", "maupun", "atau"}  # "calon anggota DPRD Labura dan DPRD Sumut": both candidates' bodies
 _LIST_MIN = 3  # regions named one after another that make a list
 _DAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b"
-_VENUE = re.compile(r"\s*,\s*" + _DAYS, re.IGNORECASE)  # "di Binjai, Senin (20/10)"
+# "di Binjai, Senin (20/10)"; "di kantor KPU RI, Menteng, Jakarta Pusat, dilansir detikNews, Selasa": where a
+# statement was given, its source between
+_VENUE = re.compile(r"\s*,\s*(?:(?:seperti )?(?:dilansir|dikutip|mengutip|kepada)[^,.\n]{0,40},\s*)?" + _DAYS,
+                    re.IGNORECASE)
 _DAY = re.compile(r"\s*(?:,|\bpada\b)?\s*" + _DAYS, re.IGNORECASE)  # "..., Bali, Selasa", "Banten pada Sabtu"
 # "BINJAI (tri3news.com) –", "LANGKAT, SUMUTPOS.CO –", "MEDAN (Waspada):", "Pandan (ANTARA) -", "SIANTAR -"
 _DATELINE = re.compile(
@@ -199,6 +203,7 @@ class _Found:
     title_common: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     body_common: set[str] = field(default_factory=set)
     actors: list[str] = field(default_factory=list)
+    blocked_until: int = -1  # last word of the latest body named in a past or described role ("mantan Bupati X")
     listed: set[int] = field(default_factory=set)  # first words of region names said as one item of a list
 
     def actor(self, name: str) -> None:
@@ -373,16 +378,19 @@ class Tagger:
         # not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
         venue = _VENUE.match(t.raw, t.ends[r.last]) is not None
         # "mantan Bupati", and "calon anggota DPRD", "mantan Ketua DPRD": a member's role before the body
-        past = before in self.not_actor_after or (
-            before in _ROLE and head.first >= 2 and t.glued(head.first - 1)
-            and t.before(head.first - 1) in self.not_actor_after)
-        blocked = (glued and past) or (venue and before == "di")
+        past = t.preceded_by(head.first, self.not_actor_after) or (
+            before in _ROLE and head.first >= 2 and t.preceded_by(head.first - 1, self.not_actor_after))
+        # the second of two bodies joined by "dan" shares the first one's role
+        joined = before in _AND and found.blocked_until == head.first - 2 and glued
+        blocked = (glued and past) or (venue and before == "di") or joined
+        if blocked:
+            found.blocked_until = r.last
         w = _W_BARE if blocked else (2 * _W_STRONG if t.in_lead(head.first) else _W_STRONG)
         if venue:
             w = 0
         if _example(t.raw, t.starts[head.first]):
             w /= 2
-        if (r.first in found.listed and not t.in_lead(head.first)) or t.preceded_by(head.first, self.passing_after):
+        if (r.first in found.listed and not t.in_lead(head.first)) or self._passing(t, head.first):
             w = 0
         found.score[code] += w
         if not blocked:
@@ -397,6 +405,23 @@ class Tagger:
             actor = f"DPRD {region.name}"
         if actor and not blocked:
             found.actor(actor)
+
+    def _passing(self, t: _Text, first: int) -> bool:
+        """A place passed through or come from: right after "menuju", "asal" ..., or the address of one
+        ("menuju Ngamprah, Kabupaten Bandung Barat": the kabupaten is where Ngamprah is, passed through too)."""
+        for _ in range(2):
+            if t.preceded_by(first, self.passing_after):
+                return True
+            if first == 0 or t.raw[t.ends[first - 1]:t.starts[first]].strip() != ",":
+                return False
+            # back over the capitalised name before the comma ("Kecamatan Praya Timur", "Ngamprah")
+            k = first - 1
+            if not t.capital(k):
+                return False
+            while k > first - 4 and k > 0 and t.glued(k) and t.capital(k - 1):
+                k -= 1
+            first = k
+        return False
 
     def _addressed(self, t: _Text, m: _Match, nxt: _Match | None) -> tuple[str, ...]:
         """The kabupaten/kota of m's codes in the province named right after it ("Kudus, Jawa Tengah")."""
@@ -529,7 +554,7 @@ class Tagger:
             w /= 2
         if t.preceded_by(m.first, self.venue_after):
             w /= 2
-        if t.preceded_by(m.first, self.passing_after):  # a place passed through or come from
+        if self._passing(t, m.first):  # a place passed through or come from
             w = 0
         if m.first in found.listed and not in_title:
             w = 0

@@ -176,6 +176,12 @@ def test_a_venue_of_a_statement_in_jakarta_is_not_what_it_is_about():
     assert regions("Rapat anggaran", text) == []
 
 
+@pytest.mark.parametrize("source", ["dilansir detikNews", "dilansirdetikNews", "kepada wartawan"])
+def test_a_venue_with_the_source_of_the_quote_before_its_day(source):
+    text = f'"Kami cabut," kata Afifuddin di kantor KPU RI, Menteng, Jakarta Pusat, {source}, Selasa (16/9/2025).'
+    assert kabkota("Aturan KPU dicabut", text) == []
+
+
 def test_a_kabupaten_and_kota_of_the_same_name():
     assert kabkota("Rapat", "Bupati Bogor bertemu Wali Kota Bogor.") == ["Kabupaten Bogor", "Kota Bogor"]
     assert kabkota("Rapat", "Pemkab Bogor menggelar rapat. Banjir di Bogor surut.") == ["Kabupaten Bogor"]
@@ -233,6 +239,14 @@ def test_the_seat_of_a_court_or_prison_counts_half():
 ])
 def test_a_place_passed_through_or_come_from_does_not_count(text):
     assert kabkota("Banjir Semarang", text) == ["Kota Semarang"]
+
+
+def test_the_address_of_a_place_passed_through_is_passed_through_too():
+    text = "Banjir melanda Kota Cimahi. Akses alternatif menuju Ngamprah, Kabupaten Bandung Barat terputus."
+    assert kabkota("Banjir", text) == ["Kota Cimahi"]
+    # one address step only: a street, its kelurahan and its kota is where things happen
+    text = "Penggeledahan di rumah yang beralamat di Jalan Linggar Jati, Simpang Tiga, Kota Pekanbaru."
+    assert kabkota("Korupsi BUMD", text) == ["Kota Pekanbaru"]
 
 
 def test_wilayah_names_a_region_as_a_kind_word_does():
@@ -334,6 +348,9 @@ def test_a_line_pointing_at_another_story_is_not_read():
 @pytest.mark.parametrize("text", [
     "Ratusan santri berselawat di depan Gedung DPRD Jawa Timur.",
     "Ketua KPU bertemu empat caleg DPRD Jawa Timur dua kali.",
+    "Ia menerima uang dari calon anggota DPRD Kabupaten Labuhanbatu Utara dan DPRD Provinsi Sumatera Utara.",
+    "Golkar kehilangan kursi Ketua DPRD Sulsel periode ini.",
+    "Dikutip dari laman resmi Dinas Lingkungan Hidup Kota Semarang, polusi udara punya banyak jenis.",
 ])
 def test_a_building_or_a_candidate_is_no_actor(text):
     assert actors("Demo", text) == []
