@@ -203,6 +203,7 @@ class _Found:
     title_common: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     body_common: set[str] = field(default_factory=set)
     actors: list[str] = field(default_factory=list)
+    route: set[int] = field(default_factory=set)  # first words of the second name of "Semarang-Demak"
     blocked_until: int = -1  # last word of the latest body named in a past or described role ("mantan Bupati X")
     listed: set[int] = field(default_factory=set)  # first words of region names said as one item of a list
 
@@ -525,6 +526,8 @@ class Tagger:
         before2 = " ".join(t.words[m.first - 2:m.first]) if m.first >= 2 else ""
         if (t.glued(m.first) and before.isdigit()) or t.preceded_by(m.first, self.not_region_after):
             return
+        if _route(t, m, nxt, found):
+            return
         if t.dl_words[0] <= m.first < t.dl_words[1]:
             found.bare.append((m.payload, _W_BARE if key in self.national_datelines else _W_LEAD))
             return
@@ -539,8 +542,8 @@ class Tagger:
             if in_title:
                 found.title_common.append((m.payload, key))
                 return
-            if not t.capital(m.first):
-                return
+            if not t.capital(m.first) or t.followed_by_name(m.last):
+                return  # "nasi padang"; "underpass Padang Luar": another place
             found.body_common.add(key)
         if not in_title:
             # a bare name followed by a capitalised word is part of a longer name ("Bima Arya", "Binjai
@@ -549,15 +552,7 @@ class Tagger:
                 return
             if any(c.startswith(_CAPITAL) for c in m.payload) and _VENUE.match(t.raw, t.ends[m.last]):
                 return  # "di Gedung DPR, Jakarta, Selasa (21/10)": where a statement was given
-        w = _W_LEAD if in_title else _W_BARE
-        if not in_title and _example(t.raw, t.starts[m.first]):
-            w /= 2
-        if t.preceded_by(m.first, self.venue_after):
-            w /= 2
-        if self._passing(t, m.first):  # a place passed through or come from
-            w = 0
-        if m.first in found.listed and not in_title:
-            w = 0
+        w = self._bare_weight(t, m, found)
         payload = m.payload
         addressed = self._addressed(t, m, nxt) or self._after_kecamatan(t, m)
         if addressed and w:
@@ -565,6 +560,26 @@ class Tagger:
             # names the kabupaten/kota, and its province says which one
             payload, w = addressed, max(w, _W_STRONG)
         found.bare.append((payload, w))
+
+    def _bare_weight(self, t: _Text, m: _Match, found: _Found) -> float:
+        """A counted bare name's weight: more in the title, less as an example or a court's seat, none when
+        passed through or one item of a list."""
+        in_title = m.first < t.n_title
+        if self._passing(t, m.first) or (m.first in found.listed and not in_title):
+            return 0
+        w = _W_LEAD if in_title else _W_BARE / 2 if _example(t.raw, t.starts[m.first]) else _W_BARE
+        return w / 2 if t.preceded_by(m.first, self.venue_after) else w
+
+
+def _route(t: _Text, m: _Match, nxt: _Match | None, found: _Found) -> bool:
+    """Either end of a route named for its ends: "Kereta Cepat Jakarta-Bandung", "Jalur Pantura Semarang-Demak"."""
+    if m.first in found.route:
+        return True
+    if nxt is not None and nxt.type == REGION and nxt.first == m.last + 1 and \
+            t.raw[t.ends[m.last]:t.starts[nxt.first]] == "-":
+        found.route.add(nxt.first)
+        return True
+    return False
 
 
 def _listed(t: _Text, matches: list[_Match]) -> set[int]:

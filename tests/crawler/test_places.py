@@ -249,6 +249,19 @@ def test_the_address_of_a_place_passed_through_is_passed_through_too():
     assert kabkota("Korupsi BUMD", text) == ["Kota Pekanbaru"]
 
 
+@pytest.mark.parametrize("title, text", [
+    ("Jalur Pantura Semarang-Demak Banjir", "Genangan air merendam jalan di Kota Semarang pagi ini."),
+    ("Bus Rute Binjai-Siantar Ditambah", "Armada bus itu dibuat di Kota Semarang."),
+])
+def test_a_route_named_for_its_ends_is_neither_end(title, text):
+    assert kabkota(title, text) == ["Kota Semarang"]
+
+
+def test_a_common_word_name_that_goes_on_is_another_place():
+    text = "Bupati Agam sepakat membangun underpass di kawasan Padang Luar. Kemacetan di Padang Luar parah."
+    assert kabkota("Underpass Padang Luar", text) == ["Kabupaten Agam"]
+
+
 def test_wilayah_names_a_region_as_a_kind_word_does():
     text = "Sopir dijebak dari beberapa tempat di wilayah Jakarta Selatan."
     assert kabkota("Sindikat Penggelapan Mobil", text) == ["Kota Administrasi Jakarta Selatan"]
