@@ -6,14 +6,17 @@
     python bench/places.py --errors           # also list every false positive and miss, per article
     python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
     python bench/places.py --judged tests/places/heldout.toml --summarization PATH/data_berita.csv
+    python bench/places.py --judged tests/places/gov.toml       # after bench/gov_portals.py: portals' own news
     python bench/places.py --time-corpus      # also time the tagger over every corpus article (800)
 
 Levels: province (the judged provinces against Tags.provinces()), kabupaten/kota (Tags.kabkota()) and actor
 (Tags.actors); micro-averaged over all articles. Articles are read in place, never copied here: the corpus
-(`source = "corpus"`), the extraction pages (`"extraction-real"`) and the public detik summarization dataset
+(`source = "corpus"`), the extraction pages (`"extraction-real"`), the public detik summarization dataset
 (`"detik-summarization"`: data_berita.csv of github.com/gabriellaclairine/indonesian-news-summarization-dataset
 at ec1694f, 1,000 detik articles of 2025, no licence stated, so not redistributed; clone it beside the
-repository). When a source is not there, its articles are skipped and the report says how many.
+repository) and regional-government portals' own news (`"gov-portals"`: rows of public SQL dumps, rebuilt
+into ../gov-portals/articles.jsonl by bench/gov_portals.py). When a source is not there, its articles are
+skipped and the report says how many.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 JUDGED = ROOT / "tests" / "places" / "judged.toml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "detik-2025.csv"
 SUMMARIZATION = ROOT.parent / "indonesian-news-summarization-dataset" / "data_berita.csv"
+GOV = ROOT.parent / "gov-portals" / "articles.jsonl"
 REAL_PAGES = ROOT.parent / "shared" / "extraction-real" / "indonesian"  # ID.gold.json: title and paragraphs
 
 
@@ -44,13 +48,22 @@ def _csv_rows(path: Path) -> dict[str, dict]:
         return {r["id"]: r for r in csv.DictReader(f)}
 
 
-def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS,
-                summarization: Path = SUMMARIZATION) -> tuple[list[dict], int]:
+def _jsonl_rows(path: Path) -> dict[str, dict]:
+    """bench/gov_portals.py's output by id, in the CSVs' column names; empty when absent."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as f:
+        return {a["id"]: {"judul": a["title"], "isi_berita": a["text"]} for a in map(json.loads, f)}
+
+
+def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS, summarization: Path = SUMMARIZATION,
+                gov: Path = GOV) -> tuple[list[dict], int]:
     """The judged articles with their `title` and `text` filled in; and how many were skipped."""
     articles = tomllib.loads(judged.read_text(encoding="utf-8"))["article"]
     wanted = {a["source"] for a in articles}
-    tables = {name: _csv_rows(path) if name in wanted else {}
-              for name, path in (("corpus", corpus), ("detik-summarization", summarization))}
+    readers = {"corpus": (_csv_rows, corpus), "detik-summarization": (_csv_rows, summarization),
+               "gov-portals": (_jsonl_rows, gov)}
+    tables = {name: read(path) if name in wanted else {} for name, (read, path) in readers.items()}
     files: dict[str, list[dict]] = {}
     out, skipped = [], 0
     for a in articles:
@@ -115,6 +128,7 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--summarization", type=Path, default=SUMMARIZATION,
                     help="data_berita.csv of the detik summarization dataset (source 'detik-summarization')")
+    ap.add_argument("--gov", type=Path, default=GOV, help="bench/gov_portals.py's articles.jsonl ('gov-portals')")
     ap.add_argument("--errors", action="store_true", help="list false positives (FP) and misses (FN)")
     ap.add_argument("--time-corpus", action="store_true", help="also time tagging every corpus article")
     args = ap.parse_args(argv)
@@ -124,7 +138,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     tagger = Tagger()
     build = time.perf_counter() - t0
-    articles, skipped = load_judged(args.judged, args.corpus, args.summarization)
+    articles, skipped = load_judged(args.judged, args.corpus, args.summarization, args.gov)
     tagger.tag("warm", "up")
     r = evaluate(articles, tagger)
     print(f"judged articles: {len(articles)}" + (f" ({skipped} skipped: their text is not here)" if skipped else ""))

@@ -390,7 +390,7 @@ def test_empty_and_odd_input():
 
 
 @pytest.mark.parametrize("name, size", [("judged", 200), ("dev", 100), ("dev2", 150), ("dev3", 150),
-                                        ("heldout", 175)])
+                                        ("heldout", 175), ("gov", 140)])
 def test_judged_sets_are_well_formed(tagger, name, size):
     data = tomllib.loads((ROOT / "tests" / "places" / f"{name}.toml").read_text(encoding="utf-8"))["article"]
     assert len(data) >= size
