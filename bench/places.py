@@ -59,7 +59,10 @@ def _jsonl_rows(path: Path) -> dict[str, dict]:
 def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS, summarization: Path = SUMMARIZATION,
                 gov: Path = GOV) -> tuple[list[dict], int]:
     """The judged articles with their `title` and `text` filled in; and how many were skipped."""
-    articles = tomllib.loads(judged.read_text(encoding="utf-8"))["article"]
+    data = tomllib.loads(judged.read_text(encoding="utf-8"))
+    homes = {p["repo"]: p["home"] for p in data.get("portal", ())}  # whose website a gov-portals article is on
+    articles = [dict(a, home=homes.get(a["id"].split("#")[0])) if a["source"] == "gov-portals" else a
+                for a in data["article"]]
     wanted = {a["source"] for a in articles}
     readers = {"corpus": (_csv_rows, corpus), "detik-summarization": (_csv_rows, summarization),
                "gov-portals": (_jsonl_rows, gov)}
@@ -89,13 +92,14 @@ def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS, summarization: Pat
     return out, skipped
 
 
-def evaluate(articles: list[dict], tagger) -> dict:
+def evaluate(articles: list[dict], tagger, homes: bool = True) -> dict:
+    """Precision and recall per level; `homes`: tell the tagger whose website an article is on, where known."""
     levels = {"province": [0, 0, 0], "kabupaten/kota": [0, 0, 0], "actor": [0, 0, 0]}  # tp, fp, fn
     errors = []
     elapsed = 0.0
     for a in articles:
         t0 = time.perf_counter()
-        tags = tagger.tag(a["title"], a["text"])
+        tags = tagger.tag(a["title"], a["text"], a.get("home") if homes else None)
         elapsed += time.perf_counter() - t0
         # an office's name with or without its commas is the same body ("Dinas Pendidikan, Pemuda, dan Olahraga")
         got = {"province": set(tags.provinces()), "kabupaten/kota": set(tags.kabkota()),
@@ -129,6 +133,7 @@ def main(argv=None) -> int:
     ap.add_argument("--summarization", type=Path, default=SUMMARIZATION,
                     help="data_berita.csv of the detik summarization dataset (source 'detik-summarization')")
     ap.add_argument("--gov", type=Path, default=GOV, help="bench/gov_portals.py's articles.jsonl ('gov-portals')")
+    ap.add_argument("--no-home", action="store_true", help="do not tell the tagger whose website an article is on")
     ap.add_argument("--errors", action="store_true", help="list false positives (FP) and misses (FN)")
     ap.add_argument("--time-corpus", action="store_true", help="also time tagging every corpus article")
     args = ap.parse_args(argv)
@@ -140,7 +145,7 @@ def main(argv=None) -> int:
     build = time.perf_counter() - t0
     articles, skipped = load_judged(args.judged, args.corpus, args.summarization, args.gov)
     tagger.tag("warm", "up")
-    r = evaluate(articles, tagger)
+    r = evaluate(articles, tagger, homes=not args.no_home)
     print(f"judged articles: {len(articles)}" + (f" ({skipped} skipped: their text is not here)" if skipped else ""))
     print(f"{'level':<16}{'precision':>10}{'recall':>8}{'tp':>6}{'fp':>5}{'fn':>5}")
     for lvl in ("province", "kabupaten/kota", "actor"):

@@ -119,7 +119,9 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
         _error("date", url, exc)
         published = None
     try:
-        found = places.tag(title, "\n".join(paragraphs))
+        # a government's own website names its head without the region ("kata Bupati"): the registry knows whose
+        home = places.home_of(outlet.regions) if outlet and outlet.platform == "goid" else None
+        found = places.tag(title, "\n".join(paragraphs), home)
         regions, actors = tuple(found.region_names()), tuple(found.actors)
     except Exception as exc:
         _error("places", url, exc)

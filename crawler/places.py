@@ -203,6 +203,7 @@ class _Found:
     title_common: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     body_common: set[str] = field(default_factory=set)
     actors: list[str] = field(default_factory=list)
+    unplaced: list[str | None] = field(default_factory=list)  # the kinds of "Bupati", "Gubernur", "Pemda" ...
     route: set[int] = field(default_factory=set)  # first words of the second name of "Semarang-Demak"
     blocked_until: int = -1  # last word of the latest body named in a past or described role ("mantan Bupati X")
     listed: set[int] = field(default_factory=set)  # first words of region names said as one item of a list
@@ -298,7 +299,10 @@ class Tagger:
 
     # -- the one pass -------------------------------------------------------------------------------------
 
-    def tag(self, title: str, text: str) -> Tags:
+    def tag(self, title: str, text: str, home: str | None = None) -> Tags:
+        """The regions and actors of one article. `home` is the region whose government publishes it (a
+        Pemkab's or a dinas's own website: `home_of`), so that the government it names without its region, as
+        such sites do ("kata Bupati", "Pemkab"), is that region's."""
         text_ = _Text.read(title or "", _TEASER.sub("", text or ""))
         matches = self._matches(text_)
         found = _Found(listed=_listed(text_, matches))
@@ -322,7 +326,12 @@ class Tagger:
             i += 1
         self._dateline_kecamatan(text_, matches, found)
         self._resolve(found)
-        return self._tags(found.score, found.actors)
+        tags = self._tags(found.score, found.actors)
+        if home:
+            for actor in self._at_home(found.unplaced, self.g.by_name(home)):
+                if actor not in tags.actors:
+                    tags.actors.append(actor)
+        return tags
 
     def _matches(self, t: _Text) -> list[_Match]:
         """Every automaton entry found on whole words, longest first where they overlap, in text order."""
@@ -362,6 +371,7 @@ class Tagger:
             chain.append(matches[j])
             j += 1
         if not (j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == REGION):
+            self._unplaced(t, chain, found)
             return j
         r, head = matches[j], chain[0]
         kind = next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None)
@@ -372,6 +382,19 @@ class Tagger:
         if code is not None:
             self._kinded_region(t, head, r, code, before, glued, found)
         return j + 1
+
+    def _unplaced(self, t: _Text, chain: list[_Match], found: _Found) -> None:
+        """A government named without its region ("kata Bupati", "Pemkab", "Sekda"): whose it is, only the
+        outlet can say (see `tag`'s home). "pemerintah" alone is any government ("pemerintah pusat"); an office
+        or a DPRD named so is left alone (on its own website they are as often listed as present as acting)."""
+        head = chain[0]
+        if head.type != KIND or head.payload[1] != "pemda" or head.key == "pemerintah":
+            return
+        if t.preceded_by(head.first, self.not_actor_after) or (
+                t.before(head.first) in _ROLE and head.first >= 2
+                and t.preceded_by(head.first - 1, self.not_actor_after)):
+            return
+        found.unplaced.append(next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None))
 
     def _kinded_region(self, t: _Text, head: _Match, r: _Match, code: str, before: str, glued: bool,
                        found: _Found) -> None:
@@ -499,6 +522,16 @@ class Tagger:
             if len(known) == 1:
                 score[known[0]] += w
 
+    def _at_home(self, unplaced: list[str | None], home: gazetteer.Region | None) -> list[str]:
+        """The governments named without their region, on the website of home's government: its own, or its
+        province's when the word names a province's ("Gubernur" on a Pemkab's site); a "Wali Kota" on a
+        kabupaten's site is another region's and stays unplaced."""
+        if home is None:
+            return []
+        province = self.g.regions[home.province]
+        regions = (home if kind in (None, home.kind) else province if kind == "provinsi" else None for kind in unplaced)
+        return [f"Pemerintah {r.name}" for r in regions if r is not None]
+
     def _tags(self, score: dict[str, float], actors: list[str]) -> Tags:
         """The regions that pass the thresholds, kabupaten/kota first, each with its province."""
         regions = self.g.regions
@@ -620,11 +653,21 @@ def _example(raw: str, at: int) -> bool:
     return _EXAMPLE.search(raw, start, at) is not None
 
 
+def home_of(regions: tuple[str, ...] | list[str]) -> str | None:
+    """The one government a website of the registry speaks for: its only kabupaten/kota, else its only
+    province ("Kota Pematangsiantar" for ["Kota Pematangsiantar", "Provinsi Sumatera Utara"])."""
+    kabkota = [r for r in regions if r.startswith(("Kabupaten ", "Kota "))]
+    if kabkota:
+        return kabkota[0] if len(kabkota) == 1 else None
+    provinces = [r for r in regions if r.startswith("Provinsi ")]
+    return provinces[0] if len(provinces) == 1 else None
+
+
 @functools.cache
 def default_tagger() -> Tagger:
     return Tagger()
 
 
-def tag(title: str, text: str) -> Tags:
+def tag(title: str, text: str, home: str | None = None) -> Tags:
     """Regions (official names, each with its province) and government actors named in an article."""
-    return default_tagger().tag(title, text)
+    return default_tagger().tag(title, text, home)

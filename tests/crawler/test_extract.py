@@ -371,6 +371,21 @@ def test_regions_and_actors_come_from_the_article_not_the_outlet():
     assert a.actors == ("Pemerintah Kota Binjai",)
 
 
+def test_a_government_websites_own_head_named_without_the_region_is_its_government():
+    said = ("Sekdako menegaskan seluruh OPD wajib menyusun laporan kinerja tepat waktu tahun ini.",
+            "Hal itu disampaikan dalam rapat koordinasi di aula kantor, Senin pagi bersama para camat.",
+            "Menurut Sekdako, laporan yang terlambat akan dicatat dalam penilaian kinerja setiap OPD.",
+            "Para kepala OPD diminta memeriksa kembali data capaian program sebelum laporan dikirim.")
+    html = page(ps(*said)).replace("Wali Kota Binjai Minta OPD Tingkatkan Pelayanan Publik",
+                                   "Sekdako Minta OPD Tepat Waktu")
+    portal = Outlet(id="siantar", name="Pemko Siantar", url="https://x.go.id/", platform="goid",
+                    regions=("Kota Pematangsiantar", "Provinsi Sumatera Utara"))
+    paper = Outlet(id="koran", name="Koran", url="https://x.id/", platform="wordpress",
+                   regions=("Kota Pematangsiantar", "Provinsi Sumatera Utara"))
+    assert extract(html, "https://x.go.id/berita/1", portal).actors == ("Pemerintah Kota Pematangsiantar",)
+    assert extract(html, "https://x.id/a-b-c/", paper).actors == ()  # a newspaper covers many
+
+
 def test_short_container_lines_that_trafilatura_reads_as_furniture_go_but_short_sentences_stay():
     widget = ("<div class='newsletter-signup'><span>Berita Pilihan Harian</span><button>Daftar</button></div>"
               "<div class='byline'><span>Rabu, 20 November 2019 09.28 UTC</span></div>")

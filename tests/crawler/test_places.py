@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler import gazetteer
-from crawler.places import RegionTag, Tagger, Tags, default_tagger, tag
+from crawler.places import RegionTag, Tagger, Tags, default_tagger, home_of, tag
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -367,6 +367,27 @@ def test_a_line_pointing_at_another_story_is_not_read():
 ])
 def test_a_building_or_a_candidate_is_no_actor(text):
     assert actors("Demo", text) == []
+
+
+def test_on_a_governments_own_website_its_head_named_alone_is_that_government():
+    text = ("Bupati meninjau lokasi banjir di Desa Pangkal Duri. Sekda turut hadir. Gubernur juga menelepon. "
+            "Wali Kota tetangga mengirim bantuan. Mantan Bupati ikut menyumbang. Pemerintah pusat diminta membantu.")
+    home = "Kabupaten Tanjung Jabung Timur"
+    assert tag("Bupati Tinjau Banjir", text).actors == []
+    assert tag("Bupati Tinjau Banjir", text, home).actors == [
+        "Pemerintah Kabupaten Tanjung Jabung Timur", "Pemerintah Provinsi Jambi"]
+    assert tag("Gubernur Tinjau Banjir", "Gubernur meninjau banjir.", "Provinsi Jambi").actors == [
+        "Pemerintah Provinsi Jambi"]
+
+
+@pytest.mark.parametrize("regions, home", [
+    (("Kota Pematangsiantar", "Provinsi Sumatera Utara"), "Kota Pematangsiantar"),
+    (("Provinsi Sumatera Selatan",), "Provinsi Sumatera Selatan"),
+    (("Kota Medan", "Kota Binjai", "Provinsi Sumatera Utara"), None),
+    ((), None),
+])
+def test_whose_website_an_outlet_is(regions, home):
+    assert home_of(regions) == home
 
 
 # -- the seed articles, end to end ---------------------------------------------------------------------------
