@@ -370,11 +370,11 @@ class Tagger:
         while j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == KIND:
             chain.append(matches[j])
             j += 1
+        kind = next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None)
         if not (j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == REGION):
-            self._unplaced(t, chain, found)
+            self._unplaced(t, chain[0], kind, found)
             return j
         r, head = matches[j], chain[0]
-        kind = next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None)
         code = self._pick(r.payload, kind)
         before, glued = t.before(head.first), t.glued(head.first)
         if glued and (before.isdigit() or before in self.not_kind_after):
@@ -383,30 +383,26 @@ class Tagger:
             self._kinded_region(t, head, r, code, before, glued, found)
         return j + 1
 
-    def _unplaced(self, t: _Text, chain: list[_Match], found: _Found) -> None:
+    def _unplaced(self, t: _Text, head: _Match, kind: str | None, found: _Found) -> None:
         """A government named without its region ("kata Bupati", "Pemkab", "Sekda"): whose it is, only the
         outlet can say (see `tag`'s home). "pemerintah" alone is any government ("pemerintah pusat"); an office
         or a DPRD named so is left alone (on its own website they are as often listed as present as acting)."""
-        head = chain[0]
-        if head.type != KIND or head.payload[1] != "pemda" or head.key == "pemerintah":
-            return
-        if t.preceded_by(head.first, self.not_actor_after) or (
-                t.before(head.first) in _ROLE and head.first >= 2
-                and t.preceded_by(head.first - 1, self.not_actor_after)):
-            return
-        found.unplaced.append(next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None))
+        if head.type == KIND and head.payload[1] == "pemda" and head.key != "pemerintah" and not self._past(t, head):
+            found.unplaced.append(kind)
+
+    def _past(self, t: _Text, head: _Match) -> bool:
+        """A past or described role: "mantan Bupati", "calon anggota DPRD", "mantan Ketua DPRD"."""
+        return t.preceded_by(head.first, self.not_actor_after) or (
+            t.preceded_by(head.first, _ROLE) and head.first >= 2 and t.preceded_by(head.first - 1, self.not_actor_after))
 
     def _kinded_region(self, t: _Text, head: _Match, r: _Match, code: str, before: str, glued: bool,
                        found: _Found) -> None:
         # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": where something was said, so the region does
         # not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
         venue = _VENUE.match(t.raw, t.ends[r.last]) is not None
-        # "mantan Bupati", and "calon anggota DPRD", "mantan Ketua DPRD": a member's role before the body
-        past = t.preceded_by(head.first, self.not_actor_after) or (
-            before in _ROLE and head.first >= 2 and t.preceded_by(head.first - 1, self.not_actor_after))
         # the second of two bodies joined by "dan" shares the first one's role
         joined = before in _AND and found.blocked_until == head.first - 2 and glued
-        blocked = (glued and past) or (venue and before == "di") or joined
+        blocked = self._past(t, head) or (venue and before == "di") or joined
         if blocked:
             found.blocked_until = r.last
         w = _W_BARE if blocked else (2 * _W_STRONG if t.in_lead(head.first) else _W_STRONG)
