@@ -393,7 +393,7 @@ class Tagger:
     def _past(self, t: _Text, head: _Match) -> bool:
         """A past or described role: "mantan Bupati", "calon anggota DPRD", "mantan Ketua DPRD"."""
         return t.preceded_by(head.first, self.not_actor_after) or (
-            t.preceded_by(head.first, _ROLE) and head.first >= 2 and t.preceded_by(head.first - 1, self.not_actor_after))
+            t.preceded_by(head.first, _ROLE) and t.preceded_by(head.first - 1, self.not_actor_after))
 
     def _kinded_region(self, t: _Text, head: _Match, r: _Match, code: str, before: str, glued: bool,
                        found: _Found) -> None:
