@@ -57,17 +57,10 @@ SLOW_MODULES = frozenset({"test_demo.py", "test_schedule.py", "test_crawl.py", "
                           "test_mutations.py", "test_index.py", "test_status_health.py", "test_serve.py"})
 
 
-# The modules with the longest tests (30-80 s each: schedulers, the demo, several processes on one store) run
-# first, so that `./dev test`'s two workers do not end on them one after another while the other waits.
-LONGEST_FIRST = ("test_demo.py", "test_schedule.py", "test_deployment.py", "test_watches.py", "test_frontier.py",
-                 "test_engines.py")
-
-
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.path.name not in LONGEST_FIRST)  # stable: each module keeps its order
 
 
 @pytest.fixture(scope="session")
