@@ -182,6 +182,10 @@ class _Text:
         """Word i comes right after one of `words` (one or two words), nothing but spaces between."""
         return self.glued(i) and (self.before(i) in words or (i >= 2 and " ".join(self.words[i - 2:i]) in words))
 
+    def comma_before(self, i: int) -> bool:
+        """Nothing but a comma (and spaces) between word i and the one before it: "Kudus, Jawa Tengah"."""
+        return i > 0 and self.raw[self.ends[i - 1]:self.starts[i]].strip() == ","
+
     def capital(self, i: int) -> bool:
         return self.raw[self.starts[i]].isupper()
 
@@ -236,7 +240,7 @@ class Tagger:
         for k in self.g.kecamatan:
             by_kec[_norm(k.name)].add(k.regency)
         self.kecamatan_by_name = {n: tuple(sorted(c)) for n, c in by_kec.items()}
-        by_name = {r.name: r for r in self.g.regions.values()}
+        self.by_name = by_name = {r.name: r for r in self.g.regions.values()}  # official name -> Region
         auto = ahocorasick.Automaton()
         # places first, so that a region name or kind word with the same key wins
         for key, codes in self._places(with_desa).items():
@@ -328,7 +332,7 @@ class Tagger:
         self._resolve(found)
         tags = self._tags(found.score, found.actors)
         if home:
-            for actor in self._at_home(found.unplaced, self.g.by_name(home)):
+            for actor in self._at_home(found.unplaced, self.by_name.get(home)):
                 if actor not in tags.actors:
                     tags.actors.append(actor)
         return tags
@@ -432,7 +436,7 @@ class Tagger:
         for _ in range(2):
             if t.preceded_by(first, self.passing_after):
                 return True
-            if first == 0 or t.raw[t.ends[first - 1]:t.starts[first]].strip() != ",":
+            if not t.comma_before(first):
                 return False
             # back over the capitalised name before the comma ("Kecamatan Praya Timur", "Ngamprah")
             k = first - 1
@@ -447,7 +451,7 @@ class Tagger:
         """The kabupaten/kota of m's codes in the province named right after it ("Kudus, Jawa Tengah")."""
         if nxt is None or nxt.type != REGION or nxt.first != m.last + 1:
             return ()
-        if t.raw[t.ends[m.last]:t.starts[nxt.first]].strip() != "," or _DAY.match(t.raw, t.ends[nxt.last]):
+        if not t.comma_before(nxt.first) or _DAY.match(t.raw, t.ends[nxt.last]):
             return ()  # "di Stadion Kapten I Wayan Dipta, Gianyar, Bali, Selasa (23/2)": a venue and its day
         provinces = {c for c in nxt.payload if "." not in c}
         return tuple(c for c in m.payload if "." in c and c.split(".")[0] in provinces)
@@ -455,7 +459,7 @@ class Tagger:
     def _after_kecamatan(self, t: _Text, m: _Match) -> tuple[str, ...]:
         """The kabupaten/kota of m's codes that holds the kecamatan named right before it, with a comma
         between ("Tanjung Priok, Jakarta Utara", "Kramatwatu, Serang"): an address."""
-        if m.first == 0 or t.raw[t.ends[m.first - 1]:t.starts[m.first]].strip() != ",":
+        if not t.comma_before(m.first):
             return ()
         for n in (1, 2, 3):
             if m.first - n < 0 or not t.capital(m.first - n):
