@@ -365,7 +365,7 @@ def test_a_line_pointing_at_another_story_is_not_read():
     "Golkar kehilangan kursi Ketua DPRD Sulsel periode ini.",
     "Dikutip dari laman resmi Dinas Lingkungan Hidup Kota Semarang, polusi udara punya banyak jenis.",
 ])
-def test_a_building_or_a_candidate_is_no_actor(text):
+def test_a_building_a_candidate_a_seat_or_a_quoted_page_is_no_actor(text):
     assert actors("Demo", text) == []
 
 
