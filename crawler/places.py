@@ -63,6 +63,7 @@ _LIST_GAP = re.compile(
 _TEASER = re.compile(r"^[ \t]*(?:simak|tonton|baca|lihat|saksikan) juga\b[^\n]*", re.IGNORECASE | re.MULTILINE)
 _ROLE = {"anggota", "ketua", "wakil", "sekretaris"}  # a member of a body, between "calon"/"mantan" and the body
 _AND = {"dan", "serta", "maupun", "atau"}  # "calon anggota DPRD Labura dan DPRD Sumut": both candidates' bodies
+_COMPASS = ("utara", "selatan", "timur", "barat", "tengah", "barat daya", "tenggara")
 _LIST_MIN = 3  # regions named one after another that make a list
 _DAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b"
 # "di Binjai, Senin (20/10)"; "di kantor KPU RI, Menteng, Jakarta Pusat, dilansir detikNews, Selasa": where a
@@ -211,6 +212,7 @@ class _Found:
     route: set[int] = field(default_factory=set)  # first words of the second name of "Semarang-Demak"
     blocked_until: int = -1  # last word of the latest body named in a past or described role ("mantan Bupati X")
     listed: set[int] = field(default_factory=set)  # first words of region names said as one item of a list
+    dateline: int | None = None  # index in `bare` of the dateline's region name
 
     def actor(self, name: str) -> None:
         if name not in self.actors:
@@ -241,6 +243,7 @@ class Tagger:
             by_kec[_norm(k.name)].add(k.regency)
         self.kecamatan_by_name = {n: tuple(sorted(c)) for n, c in by_kec.items()}
         self.by_name = by_name = {r.name: r for r in self.g.regions.values()}  # official name -> Region
+        self.capital_of = self._capitals(data, seeds)
         auto = ahocorasick.Automaton()
         # places first, so that a region name or kind word with the same key wins
         for key, codes in self._places(with_desa).items():
@@ -268,6 +271,15 @@ class Tagger:
         auto.make_automaton()
         self.automaton = auto
 
+    def _capitals(self, data: dict, seeds: Path) -> dict[str, gazetteer.Region]:
+        """The code of each province's seat -> the province."""
+        out = {}
+        for province, city in data.get("capitals", {}).items():
+            if province not in self.by_name or city not in self.by_name:
+                raise ValueError(f"{seeds}: [capitals] names an unknown region in {province!r} = {city!r}")
+            out[self.by_name[city].code] = self.by_name[province]
+        return out
+
     def _region_names(self, data: dict, by_name: dict, seeds: Path) -> dict[str, set[str]]:
         """phrase -> the codes of the regions it names: short names, written together too, and the aliases."""
         names: dict[str, set[str]] = defaultdict(set)
@@ -276,11 +288,18 @@ class Tagger:
             joined = _norm(r.short).replace(" ", "")
             if joined != _norm(r.short):
                 names[joined].add(r.code)
+        shorts = {(r.province, _norm(r.short)): r.code for r in self.g.regions.values()}
         for official, alts in data.get("aliases", {}).items():
             if official not in by_name:
                 raise ValueError(f"{seeds}: [aliases] names an unknown region {official!r}")
+            r = by_name[official]
             for a in alts:
-                names[_norm(a)].add(by_name[official].code)
+                names[_norm(a)].add(r.code)
+                # a region split into compass parts keeps its alias: "OKU Timur" is Ogan Komering Ulu Timur
+                for compass in _COMPASS:
+                    part = shorts.get((r.province, f"{_norm(r.short)} {compass}"))
+                    if part:
+                        names[f"{_norm(a)} {compass}"].add(part)
         return names
 
     def _places(self, with_desa: bool) -> dict[str, set[str]]:
@@ -329,6 +348,7 @@ class Tagger:
                 self._bare(text_, m, found, matches[i + 1] if i + 1 < len(matches) else None)
             i += 1
         self._dateline_kecamatan(text_, matches, found)
+        self._provincial_dateline(found)
         self._resolve(found)
         tags = self._tags(found.score, found.actors)
         if home:
@@ -495,6 +515,19 @@ class Tagger:
             if codes:
                 found.places.append((codes, _W_LEAD))
 
+    def _provincial_dateline(self, found: _Found) -> None:
+        """A province's seat in the dateline of the province's own news ("Palembang, sumselprov.go.id -- Sekda
+        Prov Sumsel ...") is where the newsroom sits: a bare mention, unless a body of the city's acts too."""
+        if found.dateline is None:
+            return
+        codes, w = found.bare[found.dateline]
+        city = next((c for c in codes if c in self.capital_of), None)
+        if city is None:
+            return
+        province, own = " " + self.capital_of[city].name, " " + self.g.regions[city].name
+        if any(a.endswith(province) for a in found.actors) and not any(a.endswith(own) for a in found.actors):
+            found.bare[found.dateline] = (codes, min(w, _W_BARE))
+
     def _resolve(self, found: _Found) -> None:
         """Ambiguous bare names and places, now that the explicit mentions are known."""
         regions, score = self.g.regions, found.score
@@ -562,6 +595,7 @@ class Tagger:
         if _route(t, m, nxt, found):
             return
         if t.dl_words[0] <= m.first < t.dl_words[1]:
+            found.dateline = len(found.bare)
             found.bare.append((m.payload, _W_BARE if key in self.national_datelines else _W_LEAD))
             return
         if key in self.prefixed_only:

@@ -91,6 +91,20 @@ def test_a_jakarta_dateline_is_only_a_mention():
     assert regions("Harga emas naik", "Jakarta - Harga emas naik lagi hari ini.") == []
 
 
+def test_a_provincial_capital_dateline_on_the_provinces_own_news_is_only_a_mention():
+    # the provincial newsroom sits in the capital: the province acts, the city is not what it is about
+    text = ("Palembang, sumselprov.go.id -- Sekda Provinsi Sumsel memimpin sidak disiplin pegawai di Dinas PU, "
+            "sesuai arahan Gubernur Sumsel.")
+    assert regions("Sekda sidak OPD", text) == ["Provinsi Sumatera Selatan"]
+    # unless the city's own government acts too, or the city is named again
+    both = "PALEMBANG - Gubernur Sumsel dan Wali Kota Palembang meninjau banjir."
+    assert kabkota("Banjir", both) == ["Kota Palembang"]
+    again = "PALEMBANG - Pemprov Sumsel membagikan bantuan. Warga Palembang antre sejak pagi."
+    assert kabkota("Bantuan", again) == ["Kota Palembang"]
+    # another city's dateline on provincial news is still the place of the news
+    assert kabkota("Jalan", "LAHAT - Gubernur Sumsel meninjau jalan longsor.") == ["Kabupaten Lahat"]
+
+
 def test_kind_words_name_the_region():
     assert kabkota("Rapat", "Rapat digelar di Kabupaten Langkat.") == ["Kabupaten Langkat"]
     assert kabkota("Rapat", "Rapat digelar di Kab. Langkat.") == ["Kabupaten Langkat"]
@@ -105,6 +119,9 @@ def test_kind_words_name_the_region():
     ("Labura", "Kabupaten Labuhanbatu Utara"), ("Madina", "Kabupaten Mandailing Natal"),
     ("Paluta", "Kabupaten Padang Lawas Utara"), ("Humbahas", "Kabupaten Humbang Hasundutan"),
     ("Sergai", "Kabupaten Serdang Bedagai"), ("Tebing Tinggi", "Kota Tebing Tinggi"),
+    # an alias carries to the compass parts of a split region
+    ("OKU Timur", "Kabupaten Ogan Komering Ulu Timur"), ("OKU Selatan", "Kabupaten Ogan Komering Ulu Selatan"),
+    ("Labuhan Batu Utara", "Kabupaten Labuhanbatu Utara"), ("OKUS", "Kabupaten Ogan Komering Ulu Selatan"),
 ])
 def test_aliases(alias, expected):
     assert kabkota(f"Banjir di {alias}", f"Warga {alias} mengungsi.") == [expected]
