@@ -395,7 +395,9 @@ class Tagger:
             chain.append(matches[j])
             j += 1
         kind = next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None)
-        if not (j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == REGION):
+        # "Dinas Ketahanan Pangan (Ketapang)": a bracket opens the office's short name, not its region
+        if not (j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == REGION
+                and "(" not in t.raw[t.ends[chain[-1].last]:t.starts[matches[j].first]]):
             self._unplaced(t, chain[0], kind, found)
             return j
         r, head = matches[j], chain[0]

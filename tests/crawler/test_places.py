@@ -120,7 +120,8 @@ def test_kind_words_name_the_region():
     ("Paluta", "Kabupaten Padang Lawas Utara"), ("Humbahas", "Kabupaten Humbang Hasundutan"),
     ("Sergai", "Kabupaten Serdang Bedagai"), ("Tebing Tinggi", "Kota Tebing Tinggi"),
     # an alias carries to the compass parts of a split region
-    ("OKU Timur", "Kabupaten Ogan Komering Ulu Timur"), ("OKU Selatan", "Kabupaten Ogan Komering Ulu Selatan"),
+    ("Tanjab Timur", "Kabupaten Tanjung Jabung Timur"), ("OKU Timur", "Kabupaten Ogan Komering Ulu Timur"),
+    ("OKU Selatan", "Kabupaten Ogan Komering Ulu Selatan"),
     ("Labuhan Batu Utara", "Kabupaten Labuhanbatu Utara"), ("OKUS", "Kabupaten Ogan Komering Ulu Selatan"),
 ])
 def test_aliases(alias, expected):
@@ -159,6 +160,9 @@ def test_a_lowercase_or_longer_place_name_is_not_a_village():
     "Tebing itu longsor. Warga tebing sungai mengungsi.",
     "Ia menyebut pemindahan ke ibu kota baru. Kota Baru itu megah.",
     "Solok dan agam itu kata lama.",
+    # a gavel and an office's short name: "ketok Palu anggaran", "Dinas Ketahanan Pangan (Ketapang)"
+    "Proyek dilanjutkan usai ketok Palu anggaran. Ketok Palu digelar DPRD.",
+    "Dinas Ketahanan Pangan (Ketapang) meluncurkan aplikasi. Kata Kadis Ketapang, aplikasi gratis.",
 ])
 def test_common_words_that_are_also_names(text):
     assert regions("Catatan", text) == []
