@@ -64,6 +64,7 @@ _TEASER = re.compile(r"^[ \t]*(?:simak|tonton|baca|lihat|saksikan) juga\b[^\n]*"
 _ROLE = {"anggota", "ketua", "wakil", "sekretaris"}  # a member of a body, between "calon"/"mantan" and the body
 _AND = {"dan", "serta", "maupun", "atau"}  # "calon anggota DPRD Labura dan DPRD Sumut": both candidates' bodies
 _COMPASS = ("utara", "selatan", "timur", "barat", "tengah", "barat daya", "tenggara")
+_BRACKETED = re.compile(r"[ \t]*\([^()\n]{1,30}\)")
 _LIST_MIN = 3  # regions named one after another that make a list
 _DAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b"
 # "di Binjai, Senin (20/10)"; "di kantor KPU RI, Menteng, Jakarta Pusat, dilansir detikNews, Selasa": where a
@@ -391,13 +392,20 @@ class Tagger:
         name ends it, the region it settles and the actor it makes. Returns the index of the next match."""
         chain = [matches[i]]
         j = i + 1
-        while j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == KIND:
+        nxt = chain[-1].last + 1  # the word a kind word or region must start at to go on
+        if chain[0].type == OFFICE:
+            # "Dinas Pekerjaan Umum Bina Marga dan Tata Ruang (PUBM-TR) Provinsi Sumsel": the office's short
+            # name in brackets, then its region; "Dinas Ketahanan Pangan (Ketapang)" alone names no region
+            nxt = self._after_brackets(t, chain[-1].last)
+            while j < len(matches) and matches[j].first < nxt:
+                j += 1
+        while j < len(matches) and matches[j].first == nxt and matches[j].type == KIND:
             chain.append(matches[j])
             j += 1
+            nxt = chain[-1].last + 1
         kind = next((c.payload[0] for c in reversed(chain) if c.type == KIND and c.payload[0]), None)
-        # "Dinas Ketahanan Pangan (Ketapang)": a bracket opens the office's short name, not its region
-        if not (j < len(matches) and matches[j].first == chain[-1].last + 1 and matches[j].type == REGION
-                and "(" not in t.raw[t.ends[chain[-1].last]:t.starts[matches[j].first]]):
+        if not (j < len(matches) and matches[j].first == nxt and matches[j].type == REGION
+                and "(" not in t.raw[t.ends[nxt - 1]:t.starts[nxt]]):  # "Gubernur (Bali Wayan Koster)"
             self._unplaced(t, chain[0], kind, found)
             return j
         r, head = matches[j], chain[0]
@@ -408,6 +416,12 @@ class Tagger:
         if code is not None:
             self._kinded_region(t, head, r, code, before, glued, found)
         return j + 1
+
+    @staticmethod
+    def _after_brackets(t: _Text, last: int) -> int:
+        """The first word after a bracketed short name right after word `last` ("(PUBM-TR)"), else last + 1."""
+        m = _BRACKETED.match(t.raw, t.ends[last])
+        return bisect.bisect_left(t.starts, m.end()) if m else last + 1
 
     def _unplaced(self, t: _Text, head: _Match, kind: str | None, found: _Found) -> None:
         """A government named without its region ("kata Bupati", "Pemkab", "Sekda"): whose it is, only the

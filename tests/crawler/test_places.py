@@ -331,6 +331,12 @@ def test_governor_and_dprd():
     ("DP3AP2KB Jateng mendampingi korban.", "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian "
                                             "Penduduk dan Keluarga Berencana Provinsi Jawa Tengah"),
     ("Direktur RSUD Kota Binjai memastikan stok obat.", "Rumah Sakit Umum Daerah Kota Binjai"),
+    # the office's short name in brackets between it and its region
+    ("Dinas Pekerjaan Umum Bina Marga dan Tata Ruang (PUBM-TR) Provinsi Sumsel memperbaiki 15 ruas.",
+     "Dinas Pekerjaan Umum Bina Marga dan Tata Ruang Provinsi Sumatera Selatan"),
+    ("Dinas Ketahanan Pangan (Ketapang) Kabupaten Muara Enim meluncurkan aplikasi.",
+     "Dinas Ketahanan Pangan Kabupaten Muara Enim"),
+    ("Kepala Dinas Kesehatan (Dinkes) Kota Binjai memastikan stok obat.", "Dinas Kesehatan Kota Binjai"),
 ])
 def test_offices_named_with_their_region(text, expected):
     assert actors("Layanan", text) == [expected]
@@ -347,6 +353,7 @@ def test_an_office_without_its_region_is_not_an_actor():
     "Sesuai Peraturan Gubernur DIY, tanah itu dikelola keraton.",
     "Ketua KPU bertemu calon anggota DPRD Kota Medan.",
     "Mantan Ketua DPRD Kota Medan diperiksa jaksa.",
+    "Kami mewujudkan harapan Gubernur (Bali Wayan Koster) soal sampah.",  # a bracket is no kind word's region
 ])
 def test_a_former_or_described_head_is_not_the_body(text):
     assert actors("Catatan", text) == []
