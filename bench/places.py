@@ -1,12 +1,14 @@
 """Region and actor tagging against the judged set: precision and recall per level, and time per article.
 
-    python bench/places.py                    # tests/places/judged.toml (the dev set), corpus from ../shared/corpus/
-    python bench/places.py --judged tests/places/heldout.toml   # the held-out set: report it, never tune on it
-    python bench/places.py --judged tests/places/dev3.toml      # the dev sets: judged, dev, dev2, dev3
+    python bench/places.py                    # tests/places/judged.toml (a dev set), corpus from ../shared/corpus/
+    python bench/places.py --judged tests/places/regional.toml  # the held-out set: report it, never tune on it
+    python bench/places.py --judged tests/places/dev3.toml      # the dev sets: judged, dev, dev2, dev3, heldout,
+                                                                # gov (earlier held-out sets, their errors seen)
     python bench/places.py --errors           # also list every false positive and miss, per article
     python bench/places.py --corpus PATH      # the detik-2025.csv elsewhere
     python bench/places.py --judged tests/places/heldout.toml --summarization PATH/data_berita.csv
     python bench/places.py --judged tests/places/gov.toml       # after bench/gov_portals.py: portals' own news
+    python bench/places.py --judged tests/places/regional.toml  # after bench/regional_news.py: local outlets
     python bench/places.py --time-corpus      # also time the tagger over every corpus article (800)
 
 Levels: province (the judged provinces against Tags.provinces()), kabupaten/kota (Tags.kabkota()) and actor
@@ -14,9 +16,11 @@ Levels: province (the judged provinces against Tags.provinces()), kabupaten/kota
 (`source = "corpus"`), the extraction pages (`"extraction-real"`), the public detik summarization dataset
 (`"detik-summarization"`: data_berita.csv of github.com/gabriellaclairine/indonesian-news-summarization-dataset
 at ec1694f, 1,000 detik articles of 2025, no licence stated, so not redistributed; clone it beside the
-repository) and regional-government portals' own news (`"gov-portals"`: rows of public SQL dumps, rebuilt
-into ../gov-portals/articles.jsonl by bench/gov_portals.py). When a source is not there, its articles are
-skipped and the report says how many.
+repository), regional-government portals' own news (`"gov-portals"`: rows of public SQL dumps, rebuilt
+into ../gov-portals/articles.jsonl by bench/gov_portals.py) and local outlets' news (`"regional-news"`: rows of
+public scraper outputs, rebuilt into ../regional-news/articles.jsonl by bench/regional_news.py). When a source
+is not there, its articles are skipped and the report says how many. A label in an article's `disputed` list
+(one of two labellers gave it) counts neither right nor wrong.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ JUDGED = ROOT / "tests" / "places" / "judged.toml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "detik-2025.csv"
 SUMMARIZATION = ROOT.parent / "indonesian-news-summarization-dataset" / "data_berita.csv"
 GOV = ROOT.parent / "gov-portals" / "articles.jsonl"
+REGIONAL = ROOT.parent / "regional-news" / "articles.jsonl"
 REAL_PAGES = ROOT.parent / "shared" / "extraction-real" / "indonesian"  # ID.gold.json: title and paragraphs
 
 
@@ -57,15 +62,20 @@ def _jsonl_rows(path: Path) -> dict[str, dict]:
 
 
 def load_judged(judged: Path = JUDGED, corpus: Path = CORPUS, summarization: Path = SUMMARIZATION,
-                gov: Path = GOV) -> tuple[list[dict], int]:
+                gov: Path = GOV, regional: Path = REGIONAL) -> tuple[list[dict], int]:
     """The judged articles with their `title` and `text` filled in; and how many were skipped."""
     data = tomllib.loads(judged.read_text(encoding="utf-8"))
-    homes = {p["repo"]: p["home"] for p in data.get("portal", ())}  # whose website a gov-portals article is on
-    articles = [dict(a, home=homes.get(a["id"].split("#")[0])) if a["source"] == "gov-portals" else a
-                for a in data["article"]]
+    # whose website a gov-portals article is on: the region's, and the office's where it is an office's
+    portals = {p["repo"]: p for p in data.get("portal", ())}
+    articles = []
+    for a in data["article"]:
+        if a["source"] == "gov-portals":
+            portal = portals[a["id"].split("#")[0]]
+            a = dict(a, home=portal["home"], office=portal.get("office"))
+        articles.append(a)
     wanted = {a["source"] for a in articles}
     readers = {"corpus": (_csv_rows, corpus), "detik-summarization": (_csv_rows, summarization),
-               "gov-portals": (_jsonl_rows, gov)}
+               "gov-portals": (_jsonl_rows, gov), "regional-news": (_jsonl_rows, regional)}
     tables = {name: read(path) if name in wanted else {} for name, (read, path) in readers.items()}
     files: dict[str, list[dict]] = {}
     out, skipped = [], 0
@@ -99,13 +109,17 @@ def evaluate(articles: list[dict], tagger, homes: bool = True) -> dict:
     elapsed = 0.0
     for a in articles:
         t0 = time.perf_counter()
-        tags = tagger.tag(a["title"], a["text"], a.get("home") if homes else None)
+        tags = tagger.tag(a["title"], a["text"], a.get("home"), a.get("office")) if homes else \
+            tagger.tag(a["title"], a["text"])
         elapsed += time.perf_counter() - t0
         # an office's name with or without its commas is the same body ("Dinas Pendidikan, Pemuda, dan Olahraga")
         got = {"province": set(tags.provinces()), "kabupaten/kota": set(tags.kabkota()),
                "actor": {x.replace(",", "") for x in tags.actors}}
         want = {"province": set(a["provinces"]), "kabupaten/kota": set(a["regions"]),
                 "actor": {x.replace(",", "") for x in a["actors"]}}
+        # what only one of two labellers gave counts neither way
+        disputed = {x.replace(",", "") for x in a.get("disputed", ())}
+        got = {lvl: names - disputed for lvl, names in got.items()}
         for lvl, c in levels.items():
             c[0] += len(got[lvl] & want[lvl])
             c[1] += len(got[lvl] - want[lvl])
@@ -133,6 +147,8 @@ def main(argv=None) -> int:
     ap.add_argument("--summarization", type=Path, default=SUMMARIZATION,
                     help="data_berita.csv of the detik summarization dataset (source 'detik-summarization')")
     ap.add_argument("--gov", type=Path, default=GOV, help="bench/gov_portals.py's articles.jsonl ('gov-portals')")
+    ap.add_argument("--regional", type=Path, default=REGIONAL,
+                    help="bench/regional_news.py's articles.jsonl ('regional-news')")
     ap.add_argument("--no-home", action="store_true", help="do not tell the tagger whose website an article is on")
     ap.add_argument("--errors", action="store_true", help="list false positives (FP) and misses (FN)")
     ap.add_argument("--time-corpus", action="store_true", help="also time tagging every corpus article")
@@ -143,7 +159,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     tagger = Tagger()
     build = time.perf_counter() - t0
-    articles, skipped = load_judged(args.judged, args.corpus, args.summarization, args.gov)
+    articles, skipped = load_judged(args.judged, args.corpus, args.summarization, args.gov, args.regional)
     tagger.tag("warm", "up")
     r = evaluate(articles, tagger, homes=not args.no_home)
     print(f"judged articles: {len(articles)}" + (f" ({skipped} skipped: their text is not here)" if skipped else ""))

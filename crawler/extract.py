@@ -121,7 +121,7 @@ def _extract(html: str | bytes, url: str, outlet: Outlet | None, language_gate: 
     try:
         # a government's own website names its head without the region ("kata Bupati"): the registry knows whose
         home = places.home_of(outlet.regions) if outlet and outlet.platform == "goid" else None
-        found = places.tag(title, "\n".join(paragraphs), home)
+        found = places.tag(title, "\n".join(paragraphs), home, outlet.office if home else None)
         regions, actors = tuple(found.region_names()), tuple(found.actors)
     except Exception as exc:
         _error("places", url, exc)

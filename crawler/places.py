@@ -210,6 +210,7 @@ class _Found:
     body_common: set[str] = field(default_factory=set)
     actors: list[str] = field(default_factory=list)
     unplaced: list[str | None] = field(default_factory=list)  # the kinds of "Bupati", "Gubernur", "Pemda" ...
+    offices: list[str] = field(default_factory=list)  # offices named without their region ("Kadis PU")
     route: set[int] = field(default_factory=set)  # first words of the second name of "Semarang-Demak"
     blocked_until: int = -1  # last word of the latest body named in a past or described role ("mantan Bupati X")
     listed: set[int] = field(default_factory=set)  # first words of region names said as one item of a list
@@ -323,10 +324,12 @@ class Tagger:
 
     # -- the one pass -------------------------------------------------------------------------------------
 
-    def tag(self, title: str, text: str, home: str | None = None) -> Tags:
+    def tag(self, title: str, text: str, home: str | None = None, office: str | None = None) -> Tags:
         """The regions and actors of one article. `home` is the region whose government publishes it (a
         Pemkab's or a dinas's own website: `home_of`), so that the government it names without its region, as
-        such sites do ("kata Bupati", "Pemkab"), is that region's."""
+        such sites do ("kata Bupati", "Pemkab"), is that region's. `office` is the office whose website it is
+        (an official name of seeds/places.toml [opd]): named without its region, or by a shorter name of it
+        ("Dinas PU" on the website of the Dinas Pekerjaan Umum Bina Marga dan Tata Ruang), it is home's."""
         text_ = _Text.read(title or "", _TEASER.sub("", text or ""))
         matches = self._matches(text_)
         found = _Found(listed=_listed(text_, matches))
@@ -352,8 +355,12 @@ class Tagger:
         self._provincial_dateline(found)
         self._resolve(found)
         tags = self._tags(found.score, found.actors)
-        if home:
-            for actor in self._at_home(found.unplaced, self.by_name.get(home)):
+        if home in self.by_name:
+            actors = self._at_home(found.unplaced, self.by_name[home])
+            if office:
+                tags.actors, own = _own_office(tags.actors, found.offices, office, home)
+                actors += own
+            for actor in actors:
                 if actor not in tags.actors:
                     tags.actors.append(actor)
         return tags
@@ -426,9 +433,14 @@ class Tagger:
     def _unplaced(self, t: _Text, head: _Match, kind: str | None, found: _Found) -> None:
         """A government named without its region ("kata Bupati", "Pemkab", "Sekda"): whose it is, only the
         outlet can say (see `tag`'s home). "pemerintah" alone is any government ("pemerintah pusat"); an office
-        or a DPRD named so is left alone (on its own website they are as often listed as present as acting)."""
-        if head.type == KIND and head.payload[1] == "pemda" and head.key != "pemerintah" and not self._past(t, head):
+        or a DPRD named so is left alone (on its own website they are as often listed as present as acting),
+        but for the website's own office (see `tag`'s office)."""
+        if self._past(t, head):
+            return
+        if head.type == KIND and head.payload[1] == "pemda" and head.key != "pemerintah":
             found.unplaced.append(kind)
+        elif head.type == OFFICE:
+            found.offices.append(head.payload)
 
     def _past(self, t: _Text, head: _Match) -> bool:
         """A past or described role: "mantan Bupati", "calon anggota DPRD", "mantan Ketua DPRD"."""
@@ -571,12 +583,10 @@ class Tagger:
             if len(known) == 1:
                 score[known[0]] += w
 
-    def _at_home(self, unplaced: list[str | None], home: gazetteer.Region | None) -> list[str]:
+    def _at_home(self, unplaced: list[str | None], home: gazetteer.Region) -> list[str]:
         """The governments named without their region, on the website of home's government: its own, or its
         province's when the word names a province's ("Gubernur" on a Pemkab's site); a "Wali Kota" on a
         kabupaten's site is another region's and stays unplaced."""
-        if home is None:
-            return []
         province = self.g.regions[home.province]
         regions = (home if kind in (None, home.kind) else province if kind == "provinsi" else None for kind in unplaced)
         return [f"Pemerintah {r.name}" for r in regions if r is not None]
@@ -654,6 +664,18 @@ class Tagger:
         return w / 2 if t.preceded_by(m.first, self.venue_after) else w
 
 
+def _own_office(actors: list[str], offices: list[str], office: str, home: str) -> tuple[list[str], list[str]]:
+    """On the website of `office` of `home`: the actors with a shorter name of that office at home ("Dinas
+    Pekerjaan Umum Provinsi Sumatera Selatan") given its full name; and the office itself when it is named
+    without its region."""
+    def same(name: str) -> bool:
+        return office == name or office.startswith(name + " ")
+
+    own = f"{office} {home}"
+    renamed = [own if a.endswith(" " + home) and same(a[:-len(home) - 1]) else a for a in actors]
+    return list(dict.fromkeys(renamed)), [own] if any(map(same, offices)) else []
+
+
 def _route(t: _Text, m: _Match, nxt: _Match | None, found: _Found) -> bool:
     """Either end of a route named for its ends: "Kereta Cepat Jakarta-Bandung", "Jalur Pantura Semarang-Demak"."""
     if m.first in found.route:
@@ -718,6 +740,6 @@ def default_tagger() -> Tagger:
     return Tagger()
 
 
-def tag(title: str, text: str, home: str | None = None) -> Tags:
+def tag(title: str, text: str, home: str | None = None, office: str | None = None) -> Tags:
     """Regions (official names, each with its province) and government actors named in an article."""
-    return default_tagger().tag(title, text, home)
+    return default_tagger().tag(title, text, home, office)

@@ -6,6 +6,7 @@ reported with the file, the outlet and the field, instead of surfacing later as 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Callable
@@ -19,6 +20,7 @@ PLATFORMS = ("wordpress", "blogger", "goid", "generic")
 DEFAULT_SCHEDULE = "30m"
 DEFAULT_MAX_PAGES = 50
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "seeds" / "outlets.toml"
+OFFICES = DEFAULT_REGISTRY.with_name("places.toml")  # its [opd] names the offices a website may be
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _LABEL = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)$")  # one DNS label (\w: IDN hosts are written in Unicode too)
@@ -35,6 +37,7 @@ class Outlet:
     url: str  # home page, absolute
     platform: str
     regions: tuple[str, ...]
+    office: str = ""  # a goid outlet that is one office's website: that office's official name
     sitemaps: tuple[str, ...] = ()  # absolute URLs (relative hints are resolved against url)
     feeds: tuple[str, ...] = ()
     archives: tuple[str, ...] = ()
@@ -57,7 +60,7 @@ class Outlet:
 _FIELDS = {  # field -> (type, required)
     "id": (str, True), "name": (str, True), "url": (str, True), "platform": (str, True),
     "regions": (list, True), "sitemaps": (list, False), "feeds": (list, False), "archives": (list, False),
-    "drop": (list, False), "domains": (list, False), "schedule": (str, False),
+    "drop": (list, False), "domains": (list, False), "schedule": (str, False), "office": (str, False),
     "concurrency": (int, False), "delay": ((int, float), False), "max_pages": (int, False),
 }
 
@@ -118,11 +121,16 @@ def _parse_entry(entry: dict, where: str) -> Outlet:
             raise fail("domains", f"expected host names like 'm.example.com', got {domain!r}: {problem}")
     return Outlet(
         id=entry["id"], name=entry["name"].strip(), url=url, platform=entry["platform"],
-        regions=tuple(entry["regions"]), drop=tuple(entry.get("drop", [])),
+        regions=tuple(entry["regions"]), office=entry.get("office", ""), drop=tuple(entry.get("drop", [])),
         domains=tuple(d.lower() for d in entry.get("domains", [])),
         schedule=entry.get("schedule", DEFAULT_SCHEDULE), concurrency=entry.get("concurrency", 2),
         delay=float(entry.get("delay", 1.0)), max_pages=entry.get("max_pages", DEFAULT_MAX_PAGES), **hints,
     )
+
+
+@functools.cache
+def _offices() -> frozenset[str]:
+    return frozenset(tomllib.loads(OFFICES.read_text(encoding="utf-8")).get("opd", {}))
 
 
 def _check_types(entry: dict, fail: Callable[[str, str], RegistryError]) -> None:
@@ -159,6 +167,12 @@ def _checked_values(entry: dict, fail: Callable[[str, str], RegistryError]) -> s
         raise fail("platform", f"must be one of {', '.join(PLATFORMS)}, got {entry['platform']!r}")
     if not entry["regions"]:
         raise fail("regions", "list at least one region the outlet covers")
+    if "office" in entry:
+        if entry["platform"] != "goid":
+            raise fail("office", "is for a government office's own website (platform goid)")
+        if entry["office"] not in _offices():
+            raise fail("office", f"expected an office's official name as in {OFFICES.name} [opd] "
+                                 f"(e.g. 'Dinas Kesehatan'), got {entry['office']!r}")
     try:
         Schedule.parse(entry.get("schedule", DEFAULT_SCHEDULE))
     except ScheduleError as exc:

@@ -384,6 +384,12 @@ def test_a_government_websites_own_head_named_without_the_region_is_its_governme
                    regions=("Kota Pematangsiantar", "Provinsi Sumatera Utara"))
     assert extract(html, "https://x.go.id/berita/1", portal).actors == ("Pemerintah Kota Pematangsiantar",)
     assert extract(html, "https://x.id/a-b-c/", paper).actors == ()  # a newspaper covers many
+    dinkes = Outlet(id="dinkes", name="Dinkes Siantar", url="https://dinkes.x.go.id/", platform="goid",
+                    regions=("Kota Pematangsiantar",), office="Dinas Kesehatan")
+    said_by_dinkes = html.replace("Sekdako", "Kadinkes")
+    assert extract(said_by_dinkes, "https://dinkes.x.go.id/berita/1", dinkes).actors == (
+        "Dinas Kesehatan Kota Pematangsiantar",)
+    assert extract(said_by_dinkes, "https://x.go.id/berita/1", portal).actors == ()
 
 
 def test_short_container_lines_that_trafilatura_reads_as_furniture_go_but_short_sentences_stay():

@@ -408,6 +408,19 @@ def test_on_a_governments_own_website_its_head_named_alone_is_that_government():
         "Pemerintah Provinsi Jambi"]
 
 
+def test_on_an_offices_own_website_the_office_named_alone_or_shorter_is_that_office():
+    text = ("Kepala Dinas PU Provinsi Sumsel meninjau jembatan. Dinas PU BM menurunkan alat berat. "
+            "Kesbangpol juga hadir.")
+    home, office = "Provinsi Sumatera Selatan", "Dinas Pekerjaan Umum Bina Marga dan Tata Ruang"
+    assert tag("Jembatan", text).actors == ["Dinas Pekerjaan Umum Provinsi Sumatera Selatan"]
+    # its shorter name with the region and its name without: the website's own office; another office named
+    # without its region (Kesbangpol) stays nobody's
+    assert tag("Jembatan", text, home, office).actors == [f"{office} {home}"]
+    assert tag("Rapat", "Kadinkes membuka rapat.", "Kota Medan", "Dinas Kesehatan").actors == [
+        "Dinas Kesehatan Kota Medan"]
+    assert tag("Rapat", "Kadinkes membuka rapat.", "Kota Medan").actors == []
+
+
 @pytest.mark.parametrize("regions, home", [
     (("Kota Pematangsiantar", "Provinsi Sumatera Utara"), "Kota Pematangsiantar"),
     (("Provinsi Sumatera Selatan",), "Provinsi Sumatera Selatan"),
@@ -439,7 +452,7 @@ def test_empty_and_odd_input():
 
 
 @pytest.mark.parametrize("name, size", [("judged", 200), ("dev", 100), ("dev2", 150), ("dev3", 150),
-                                        ("heldout", 175), ("gov", 140)])
+                                        ("heldout", 175), ("gov", 140), ("regional", 120)])
 def test_judged_sets_are_well_formed(tagger, name, size):
     data = tomllib.loads((ROOT / "tests" / "places" / f"{name}.toml").read_text(encoding="utf-8"))["article"]
     assert len(data) >= size

@@ -89,6 +89,17 @@ def test_entries_that_are_not_tables(tmp_path, text, words):
     assert str(err.value).startswith(str(path)) and words in str(err.value)
 
 
+def test_an_office_website_names_its_office_as_the_lexicon_does(tmp_path):
+    portal = GOOD.replace('platform = "wordpress"', 'platform = "goid"')
+    (outlet,) = load_registry(write(tmp_path, portal + 'office = "Dinas Kesehatan"\n'))
+    assert outlet.office == "Dinas Kesehatan"
+    for text, words in ((portal + 'office = "Dinkes"\n', "official name"),
+                        (GOOD + 'office = "Dinas Kesehatan"\n', "platform goid")):
+        with pytest.raises(RegistryError) as err:
+            load_registry(write(tmp_path, text))
+        assert "field 'office'" in str(err.value) and words in str(err.value)
+
+
 def test_cron_lines_that_fire_rarely_are_fine(tmp_path):
     for schedule in ("0 0 29 2 *", "0 0 31 2 1", "0 0 31 * *"):
         (outlet,) = load_registry(write(tmp_path, GOOD.replace("*/30 * * * *", schedule)))
