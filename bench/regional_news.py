@@ -1,10 +1,10 @@
-"""Rebuild the texts of tests/places/regional.toml from the public scraper outputs that hold them.
+"""Rebuild the texts of tests/places/regional.toml and dev4.toml from the public scraper outputs that hold them.
 
     python bench/regional_news.py                     # clones what is missing into ../regional-news/, then
                                                       # writes ../regional-news/articles.jsonl
-    python bench/regional_news.py --clones DIR --out FILE
+    python bench/regional_news.py --clones DIR --out FILE --set tests/places/dev4.toml   # one set only
 
-The articles of that labelled set are news of local and regional outlets (detik's regional desks, Kompas,
+The articles of those labelled sets are news of local and regional outlets (detik's regional desks, Kompas,
 Tribun Network's regional sites, Liputan6, Posmetro), kept in public GitHub repositories as the CSV and XLSX
 files their scrapers wrote. No licence covers the text, so it is not copied into this repository: each
 `[[source]]` names a repository, its commit and, per file, the title and text columns; each `[[article]]` a row
@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
-SET = ROOT / "tests" / "places" / "regional.toml"
+SETS = [ROOT / "tests" / "places" / "regional.toml", ROOT / "tests" / "places" / "dev4.toml"]
 CLONES = ROOT.parent / "regional-news"
 _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -87,14 +87,15 @@ def articles(source: dict, wanted: set[str], clones: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", type=Path, default=SET)
+    ap.add_argument("--set", type=Path, action="append", help="a labelled set (default: both)")
     ap.add_argument("--clones", type=Path, default=CLONES)
     ap.add_argument("--out", type=Path, default=CLONES / "articles.jsonl")
     args = ap.parse_args(argv)
-    data = tomllib.loads(args.set.read_text(encoding="utf-8"))
-    wanted = {a["id"] for a in data["article"]}
+    sets = [tomllib.loads(path.read_text(encoding="utf-8")) for path in args.set or SETS]
+    wanted = {a["id"] for data in sets for a in data["article"]}
+    sources = {(s["repo"], s["commit"]): s for data in sets for s in data["source"]}.values()
     args.clones.mkdir(parents=True, exist_ok=True)
-    found = [a for s in data["source"] for a in articles(s, wanted, args.clones)]
+    found = [a for s in sources for a in articles(s, wanted, args.clones)]
     with args.out.open("w", encoding="utf-8") as f:
         for a in found:
             f.write(json.dumps(a, ensure_ascii=False) + "\n")

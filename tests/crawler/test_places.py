@@ -160,6 +160,7 @@ def test_a_lowercase_or_longer_place_name_is_not_a_village():
     "Tebing itu longsor. Warga tebing sungai mengungsi.",
     "Ia menyebut pemindahan ke ibu kota baru. Kota Baru itu megah.",
     "Solok dan agam itu kata lama.",
+    "Pendamping dari LBH Pekanbaru menyebut kliennya dianiaya. Direktur LBH Pekanbaru melapor.",
     # a gavel and an office's short name: "ketok Palu anggaran", "Dinas Ketahanan Pangan (Ketapang)"
     "Proyek dilanjutkan usai ketok Palu anggaran. Ketok Palu digelar DPRD.",
     "Dinas Ketahanan Pangan (Ketapang) meluncurkan aplikasi. Kata Kadis Ketapang, aplikasi gratis.",
@@ -251,6 +252,10 @@ def test_the_seat_of_a_court_or_prison_counts_half():
     text = "Berkas dilimpahkan ke Palembang. Sidang digelar di Palembang pekan depan."
     assert kabkota("KPK Limpahkan Berkas Korupsi", text) == ["Kota Palembang"]
     assert kabkota("PN Palu Batalkan Status Tersangka", "Putusan PN Palu dibacakan hakim PN Palu.") == ["Kota Palu"]
+    # so does a police headquarters, where a case from next door is shown to the press
+    text = ("Pelaku dihadirkan di Mapolresta Denpasar. Kasus terjadi di Badung. Warga Badung lega. "
+            "Barang bukti dipajang di halaman Mapolresta Denpasar.")
+    assert kabkota("Polisi Tangkap Pelaku", text) == ["Kabupaten Badung"]
 
 
 @pytest.mark.parametrize("text", [
@@ -452,7 +457,8 @@ def test_empty_and_odd_input():
 
 
 @pytest.mark.parametrize("name, size", [("judged", 200), ("dev", 100), ("dev2", 150), ("dev3", 150),
-                                        ("heldout", 175), ("gov", 140), ("regional", 120)])
+                                        ("heldout", 175), ("gov", 140), ("regional", 120),
+                                        ("dev4", 400)])
 def test_judged_sets_are_well_formed(tagger, name, size):
     data = tomllib.loads((ROOT / "tests" / "places" / f"{name}.toml").read_text(encoding="utf-8"))["article"]
     assert len(data) >= size
