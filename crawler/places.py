@@ -533,7 +533,8 @@ class Tagger:
         "desa nelayan" is not a village called Nelayan."""
         cap = t.capital(m.first + 1) and t.glued(m.first + 1) if m.first + 1 <= m.last else False
         if cap and not t.followed_by_name(m.last):
-            found.places.append((m.payload, _W_LEAD if t.in_lead(m.first) else _W_PLACE))
+            w = _W_LEAD if t.in_lead(m.first) else _W_PLACE
+            found.places.append((m.payload, w / 2 if _resident(t, m.first) else w))
 
     def _dateline_kecamatan(self, t: _Text, matches: list[_Match], found: _Found) -> None:
         """A dateline that names no region may name a kecamatan: "Pandan (ANTARA) -" is in Tapanuli Tengah."""
@@ -717,6 +718,18 @@ def _listed(t: _Text, matches: list[_Match]) -> set[int]:
         run.append(item)
     close()
     return out
+
+
+# "BT (60), warga salah satu gampong di ...", "Catur (40), warga Kelurahan Kauman ...", "... beralamat di ...":
+# a person's address (not "Warga Desa Sorkam menerima bantuan": the village's people are the news)
+_RESIDENT = re.compile(r"(?:[,)]\s*(?:warga|penduduk)|\bberalamat)\b[^.;\n]{0,120}$", re.IGNORECASE)
+
+
+def _resident(t: _Text, first: int) -> bool:
+    """Is the place at word `first` part of someone's address ("warga Kampung Rawadas RT 02 Kelurahan Pondok
+    Kopi Kecamatan Duren Sawit")? Where a person lives is not, on its own, where the news is."""
+    at = t.starts[first]
+    return _RESIDENT.search(t.raw, max(0, at - 120), at) is not None
 
 
 def _example(raw: str, at: int) -> bool:

@@ -87,6 +87,19 @@ def test_the_dateline_weighs_as_much_as_the_title(text, expected):
     assert kabkota("Warga mengeluh", text) == [expected]
 
 
+def test_an_outlets_name_in_the_dateline_is_not_a_place():
+    assert kabkota("Pengedar Ganja Ditangkap", "POSMETRO MEDAN– Satuan Reserse Narkoba menangkap pengedar.") == []
+    assert kabkota("Pasar Baru", "Radar Bogor melaporkan pasar itu ramai. Radar Bogor memotret antrean.") == []
+
+
+def test_a_persons_address_is_not_where_the_news_is():
+    text = ("Gudang milik Catur (40), warga Kampung Rawadas RT 02 Kelurahan Pondok Kopi Kecamatan Duren Sawit, "
+            "terbakar. Jenazah korban dibawa ke rumah sakit.")
+    assert kabkota("Gudang Terbakar", text) == []
+    # the people of a village are the news
+    assert kabkota("Bantuan", "Warga Desa Sorkam menerima bantuan beras.") == ["Kabupaten Tapanuli Tengah"]
+
+
 def test_a_jakarta_dateline_is_only_a_mention():
     assert regions("Harga emas naik", "Jakarta - Harga emas naik lagi hari ini.") == []
 
