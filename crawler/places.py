@@ -685,7 +685,12 @@ def _route(t: _Text, m: _Match, nxt: _Match | None, found: _Found) -> bool:
             t.raw[t.ends[m.last]:t.starts[nxt.first]] == "-":
         found.route.add(nxt.first)
         return True
-    return False
+    # "Jalan Raya Denpasar-Gilimanuk": the other end a place of no region's name (not a dateline's "MEDAN-Pemko")
+    if t.dl_words[0] <= m.first < t.dl_words[1]:
+        return False
+    after, before = t.ends[m.last], t.starts[m.first]
+    return (t.raw[after:after + 1] == "-" and t.raw[after + 1:after + 2].isupper()) or (
+        t.raw[before - 1:before] == "-" and before >= 2 and t.raw[before - 2].isalpha())
 
 
 def _listed(t: _Text, matches: list[_Match]) -> set[int]:

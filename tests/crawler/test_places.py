@@ -174,6 +174,10 @@ def test_a_lowercase_or_longer_place_name_is_not_a_village():
     "Ia menyebut pemindahan ke ibu kota baru. Kota Baru itu megah.",
     "Solok dan agam itu kata lama.",
     "Pendamping dari LBH Pekanbaru menyebut kliennya dianiaya. Direktur LBH Pekanbaru melapor.",
+    # a football club, a national office, the Holy Spirit
+    "Persebaya Surabaya merekrut lima pemain. Pelatih Persebaya Surabaya puas.",
+    "Petugas Bea Cukai Pekanbaru menahan truk. Kepala Kanim Kotamobagu hadir. Kantor Imigrasi Kotamobagu tutup.",
+    "Apa peran Roh Kudus? Roh Kudus membimbing umat.",
     # a gavel and an office's short name: "ketok Palu anggaran", "Dinas Ketahanan Pangan (Ketapang)"
     "Proyek dilanjutkan usai ketok Palu anggaran. Ketok Palu digelar DPRD.",
     "Dinas Ketahanan Pangan (Ketapang) meluncurkan aplikasi. Kata Kadis Ketapang, aplikasi gratis.",
@@ -291,6 +295,9 @@ def test_the_address_of_a_place_passed_through_is_passed_through_too():
 @pytest.mark.parametrize("title, text", [
     ("Jalur Pantura Semarang-Demak Banjir", "Genangan air merendam jalan di Kota Semarang pagi ini."),
     ("Bus Rute Binjai-Siantar Ditambah", "Armada bus itu dibuat di Kota Semarang."),
+    # the other end a place of no region's name
+    ("Antrean Panjang di Jalur Denpasar-Gilimanuk", "Truk tertahan di jalur Denpasar-Gilimanuk. Sopir asal "
+                                                    "Kota Semarang itu pasrah di Kota Semarang."),
 ])
 def test_a_route_named_for_its_ends_is_neither_end(title, text):
     assert kabkota(title, text) == ["Kota Semarang"]
