@@ -451,7 +451,7 @@ class Tagger:
                        found: _Found) -> None:
         # "di gedung DPRD Banten, Kota Serang, Selasa (21/10)": where something was said, so the region does
         # not count; "kata Farhan di DPRD Kota Bandung, Senin": nor does the body
-        venue = _VENUE.match(t.raw, t.ends[r.last]) is not None
+        venue = _VENUE.match(t.raw, t.ends[r.last]) is not None and _said(t.raw, t.starts[head.first])
         # the second of two bodies joined by "dan" shares the first one's role
         joined = before in _AND and found.blocked_until == head.first - 2 and glued
         blocked = self._past(t, head) or (venue and before == "di") or joined
@@ -735,6 +735,18 @@ def _resident(t: _Text, first: int) -> bool:
     Kopi Kecamatan Duren Sawit")? Where a person lives is not, on its own, where the news is."""
     at = t.starts[first]
     return _RESIDENT.search(t.raw, max(0, at - 120), at) is not None
+
+
+_SAID = re.compile(r"\b(?:kata|ujar|ucap|jelas|tutur|ungkap|sebut|terang|papar|tegas|beber|imbuh|pungkas|katanya|"
+                   r"ujarnya|ucapnya|jelasnya|tuturnya|ungkapnya|sebutnya|terangnya|paparnya|tegasnya|bebernya|"
+                   r"imbuhnya|pungkasnya|mengatakan|menyampaikan|menjelaskan|menuturkan|mengungkapkan|menyebut|"
+                   r"menegaskan|disampaikan|dikatakan|diungkapkan|dijelaskan)\b", re.IGNORECASE)
+
+
+def _said(raw: str, at: int) -> bool:
+    """Is the mention at `at` in a sentence that reports speech ("kata Farhan di DPRD Kota Bandung, Senin")?"""
+    start = max(raw.rfind(". ", 0, at), raw.rfind("\n", 0, at), 0)
+    return _SAID.search(raw, start, at) is not None
 
 
 def _example(raw: str, at: int) -> bool:

@@ -221,6 +221,14 @@ def test_a_venue_with_the_source_of_the_quote_before_its_day(source):
     assert kabkota("Aturan KPU dicabut", text) == []
 
 
+def test_where_something_happened_on_a_day_is_where_the_news_is():
+    # "X, Jumat" after a place is a venue only in a sentence that reports speech
+    text = "KRL menabrak truk di perlintasan Jalan Sudirman, Kota Tangerang, Jumat (20/6/2025) pagi."
+    assert kabkota("KRL Tabrak Truk", text) == ["Kota Tangerang"]
+    said = "Hal itu dikatakan Wali Kota di Kota Tangerang, Jumat (20/6/2025). Banjir melanda Bekasi."
+    assert kabkota("Banjir", said) == []
+
+
 def test_a_kabupaten_and_kota_of_the_same_name():
     assert kabkota("Rapat", "Bupati Bogor bertemu Wali Kota Bogor.") == ["Kabupaten Bogor", "Kota Bogor"]
     assert kabkota("Rapat", "Pemkab Bogor menggelar rapat. Banjir di Bogor surut.") == ["Kabupaten Bogor"]
