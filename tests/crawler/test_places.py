@@ -370,6 +370,11 @@ def test_governor_and_dprd():
     ("Dinas Ketahanan Pangan (Ketapang) Kabupaten Muara Enim meluncurkan aplikasi.",
      "Dinas Ketahanan Pangan Kabupaten Muara Enim"),
     ("Kepala Dinas Kesehatan (Dinkes) Kota Binjai memastikan stok obat.", "Dinas Kesehatan Kota Binjai"),
+    ("Tim Dinas Lingkungan Hidup dan Kebersihan (DLHK) Kota Pekanbaru mengangkut sampah.",
+     "Dinas Lingkungan Hidup dan Kebersihan Kota Pekanbaru"),
+    ("Satuan Polisi Pamong Praja dan Wilayatul Hisbah (Satpol PPdan WH) Banda Aceh berpatroli.",
+     "Satuan Polisi Pamong Praja dan Wilayatul Hisbah Kota Banda Aceh"),
+    ("Disperpa Badung memantau sawah.", "Dinas Pertanian dan Pangan Kabupaten Badung"),
 ])
 def test_offices_named_with_their_region(text, expected):
     assert actors("Layanan", text) == [expected]
