@@ -66,6 +66,7 @@ _AND = {"dan", "serta", "maupun", "atau"}  # "calon anggota DPRD Labura dan DPRD
 _COMPASS = ("utara", "selatan", "timur", "barat", "tengah", "barat daya", "tenggara")
 _BRACKETED = re.compile(r"[ \t]*\([^()\n]{1,30}\)")
 _LIST_MIN = 3  # regions named one after another that make a list
+_LEAD_WORDS = 40  # ... unless in the body's first words: then it is what the article is about
 _DAYS = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu)\b"
 # "di Binjai, Senin (20/10)"; "di kantor KPU RI, Menteng, Jakarta Pusat, dilansir detikNews, Selasa": where a
 # statement was given, its source between
@@ -462,7 +463,8 @@ class Tagger:
             w = 0
         if _example(t.raw, t.starts[head.first]):
             w /= 2
-        if (r.first in found.listed and not t.in_lead(head.first)) or self._passing(t, head.first):
+        if (r.first in found.listed and not t.in_lead(head.first) and head.first - t.n_title >= _LEAD_WORDS) \
+                or self._passing(t, head.first):
             w = 0
         found.score[code] += w
         if not blocked:
@@ -659,8 +661,10 @@ class Tagger:
         """A counted bare name's weight: more in the title, less as an example or a court's seat, none when
         passed through or one item of a list."""
         in_title = m.first < t.n_title
-        if self._passing(t, m.first) or (m.first in found.listed and not in_title):
+        if self._passing(t, m.first):
             return 0
+        if m.first in found.listed and not in_title:
+            return _W_STRONG if m.first - t.n_title < _LEAD_WORDS else 0
         w = _W_LEAD if in_title else _W_BARE / 2 if _example(t.raw, t.starts[m.first]) else _W_BARE
         return w / 2 if t.preceded_by(m.first, self.venue_after) else w
 

@@ -257,12 +257,20 @@ def test_examples_and_a_place_named_once_beside_the_subject_do_not_count():
 
 
 def test_one_item_of_a_list_of_regions_is_not_what_it_is_about():
+    lead = ("Pemerintah Provinsi Jawa Tengah terus berupaya menjaga lahan pertanian pangan berkelanjutan agar tidak "
+            "beralih fungsi menjadi perumahan, kawasan industri, atau pertokoan, kata pejabat dinas terkait dalam "
+            "keterangan tertulis yang diterima wartawan pada pekan ini. Upaya itu dilakukan bersama pemerintah "
+            "kabupaten dan kota, para petani, serta kelompok tani di seluruh wilayah provinsi sejak awal tahun. ")
     text = ("Pemprov Jateng menyertifikasi 240 bidang di tiga kabupaten, yakni Cilacap, Blora, dan Wonosobo. "
             "Lahan di Cilacap (53.000 ha), Blora (48.967 ha), dan Wonosobo (10.168 ha) dijaga.")
-    assert kabkota("Gubernur Jateng Jaga Lahan Pangan", text) == []
+    assert kabkota("Gubernur Jateng Jaga Lahan Pangan", lead + text) == []
+    # but a list in the body's first words is what the article is about
+    assert kabkota("Gunung Raung Erupsi", "Gunung Raung yang ada di wilayah Banyuwangi, Bondowoso, Jember, Jatim, "
+                   "kembali erupsi pada Kamis pagi.") == ["Kabupaten Banyuwangi", "Kabupaten Bondowoso",
+                                                         "Kabupaten Jember"]
     table = "Simpanan tertinggi: 1. Kota Banjarbaru Rp 5,1 triliun2. Kabupaten Bojonegoro Rp 3,6 triliun3. " \
             "Provinsi Jawa Barat Rp 4,1 triliun4. Kabupaten Mimika Rp 2,4 triliun."
-    assert kabkota("Dana Pemda Mengendap", table) == []
+    assert kabkota("Dana Pemda Mengendap", lead + table) == []
     # two kabupaten and their province are an address, not a list
     text = "Dieng terletak di perbatasan Kabupaten Banjarnegara dan Wonosobo, Jawa Tengah. Wisatawan ke Banjarnegara."
     assert "Kabupaten Banjarnegara" in kabkota("Embun Es di Dieng", text)
