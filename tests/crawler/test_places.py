@@ -440,6 +440,7 @@ def test_a_line_pointing_at_another_story_is_not_read():
     "Dikutip dari laman resmi Dinas Lingkungan Hidup Kota Semarang, polusi udara punya banyak jenis.",
     "Mobil damkar milik Pemerintah Kabupaten Rejang Lebong ditemukan di Muratara.",  # an owner
     "Permohonan lelang Sekda sudah diajukan kepada Gubernur Jawa Timur.",  # a recipient
+    "Cuaca panas diperkirakan berlanjut, dilansir Kominfo Jatim.",  # a source quoted
 ])
 def test_a_building_a_candidate_a_seat_a_quoted_page_an_owner_or_a_recipient_is_no_actor(text):
     assert actors("Demo", text) == []
