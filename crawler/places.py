@@ -729,9 +729,11 @@ def _listed(t: _Text, matches: list[_Match]) -> set[int]:
     return out
 
 
-# "BT (60), warga salah satu gampong di ...", "Catur (40), warga Kelurahan Kauman ...", "... beralamat di ...":
-# a person's address (not "Warga Desa Sorkam menerima bantuan": the village's people are the news)
-_RESIDENT = re.compile(r"(?:[,)]\s*(?:warga|penduduk)|\bberalamat)\b[^.;\n]{0,120}$", re.IGNORECASE)
+# "BT (60), warga salah satu gampong di ...", "tercatat sebagai warga Pondok Kopi, Kecamatan ...", "pemuda asal
+# Desa Padang, Kecamatan Trucuk", "... beralamat di ...": a person's address or origin (not "Warga Desa Sorkam
+# menerima bantuan": the village's people are the news)
+_RESIDENT = re.compile(r"(?:(?:[,)]|\bsebagai|\bmerupakan|\badalah)\s*(?:warga|penduduk)|\b(?:beralamat|asal))\b"
+                       r"[^.;\n]{0,120}$", re.IGNORECASE)
 
 
 def _resident(t: _Text, first: int) -> bool:

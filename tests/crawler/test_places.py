@@ -96,6 +96,8 @@ def test_a_persons_address_is_not_where_the_news_is():
     text = ("Gudang milik Catur (40), warga Kampung Rawadas RT 02 Kelurahan Pondok Kopi Kecamatan Duren Sawit, "
             "terbakar. Jenazah korban dibawa ke rumah sakit.")
     assert kabkota("Gudang Terbakar", text) == []
+    text = "Korban tercatat sebagai warga Pondok Kopi, Kecamatan Duren Sawit. Ia ditemukan di sebuah hotel."
+    assert kabkota("Korban Ditemukan", text) == []
     # the people of a village are the news
     assert kabkota("Bantuan", "Warga Desa Sorkam menerima bantuan beras.") == ["Kabupaten Tapanuli Tengah"]
 
