@@ -670,11 +670,14 @@ class Tagger:
 
 
 def _own_office(actors: list[str], offices: list[str], office: str, home: str) -> tuple[list[str], list[str]]:
-    """On the website of `office` of `home`: the actors with a shorter name of that office at home ("Dinas
-    Pekerjaan Umum Provinsi Sumatera Selatan") given its full name; and the office itself when it is named
+    """On the website of `office` of `home`: the actors with another name of that office at home, its words all
+    in the office's ("Dinas Pekerjaan Umum dan Tata Ruang Provinsi Sumatera Selatan" on the website of the Dinas
+    Pekerjaan Umum Bina Marga dan Tata Ruang), given its full name; and the office itself when it is named
     without its region."""
+    words = set(office.split())
+
     def same(name: str) -> bool:
-        return office == name or office.startswith(name + " ")
+        return set(name.split()) <= words
 
     own = f"{office} {home}"
     renamed = [own if a.endswith(" " + home) and same(a[:-len(home) - 1]) else a for a in actors]

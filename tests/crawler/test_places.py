@@ -385,6 +385,7 @@ def test_governor_and_dprd():
     ("Satuan Polisi Pamong Praja dan Wilayatul Hisbah (Satpol PPdan WH) Banda Aceh berpatroli.",
      "Satuan Polisi Pamong Praja dan Wilayatul Hisbah Kota Banda Aceh"),
     ("Disperpa Badung memantau sawah.", "Dinas Pertanian dan Pangan Kabupaten Badung"),
+    ("DPUPR Kabupaten Wonosobo memperbaiki irigasi.", "Dinas Pekerjaan Umum dan Penataan Ruang Kabupaten Wonosobo"),
 ])
 def test_offices_named_with_their_region(text, expected):
     assert actors("Layanan", text) == [expected]
@@ -467,6 +468,9 @@ def test_on_an_offices_own_website_the_office_named_alone_or_shorter_is_that_off
     # its shorter name with the region and its name without: the website's own office; another office named
     # without its region (Kesbangpol) stays nobody's
     assert tag("Jembatan", text, home, office).actors == [f"{office} {home}"]
+    # another name of it, its words all in the office's
+    other = "Dinas Pekerjaan Umum dan Tata Ruang (PUBM-TR) Provinsi Sumsel merampungkan drainase."
+    assert tag("Drainase", other, home, office).actors == [f"{office} {home}"]
     assert tag("Rapat", "Kadinkes membuka rapat.", "Kota Medan", "Dinas Kesehatan").actors == [
         "Dinas Kesehatan Kota Medan"]
     assert tag("Rapat", "Kadinkes membuka rapat.", "Kota Medan").actors == []
