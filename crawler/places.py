@@ -749,11 +749,13 @@ def _resident(t: _Text, first: int) -> bool:
 _SAID = re.compile(r"\b(?:kata|ujar|ucap|jelas|tutur|ungkap|sebut|terang|papar|tegas|beber|imbuh|pungkas|katanya|"
                    r"ujarnya|ucapnya|jelasnya|tuturnya|ungkapnya|sebutnya|terangnya|paparnya|tegasnya|bebernya|"
                    r"imbuhnya|pungkasnya|mengatakan|menyampaikan|menjelaskan|menuturkan|mengungkapkan|menyebut|"
-                   r"menegaskan|disampaikan|dikatakan|diungkapkan|dijelaskan)\b", re.IGNORECASE)
+                   r"menegaskan|disampaikan|dikatakan|diungkapkan|dijelaskan|rapat|pertemuan|konferensi pers|"
+                   r"jumpa pers|audiensi|seminar|sidang)\b", re.IGNORECASE)
 
 
 def _said(raw: str, at: int) -> bool:
-    """Is the mention at `at` in a sentence that reports speech ("kata Farhan di DPRD Kota Bandung, Senin")?"""
+    """Is the mention at `at` in a sentence that reports speech or a meeting ("kata Farhan di DPRD Kota Bandung,
+    Senin", "Rapat koordinasi digelar di Pendopo Gubernur Banten, Kota Serang, Jumat")?"""
     start = max(raw.rfind(". ", 0, at), raw.rfind("\n", 0, at), 0)
     return _SAID.search(raw, start, at) is not None
 

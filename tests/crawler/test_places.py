@@ -229,6 +229,9 @@ def test_where_something_happened_on_a_day_is_where_the_news_is():
     assert kabkota("KRL Tabrak Truk", text) == ["Kota Tangerang"]
     said = "Hal itu dikatakan Wali Kota di Kota Tangerang, Jumat (20/6/2025). Banjir melanda Bekasi."
     assert kabkota("Banjir", said) == []
+    # or that reports a meeting
+    met = "Rapat koordinasi digelar di Pendopo Gubernur Banten, Kota Serang, Jumat (17/10/2025)."
+    assert kabkota("Truk Tambang", met) == []
 
 
 def test_a_kabupaten_and_kota_of_the_same_name():
