@@ -447,8 +447,10 @@ def test_a_line_pointing_at_another_story_is_not_read():
     "Mobil damkar milik Pemerintah Kabupaten Rejang Lebong ditemukan di Muratara.",  # an owner
     "Permohonan lelang Sekda sudah diajukan kepada Gubernur Jawa Timur.",  # a recipient
     "Cuaca panas diperkirakan berlanjut, dilansir Kominfo Jatim.",  # a source quoted
+    "Pangaribuan, ASN di Pemkab Deli Serdang, mengeluhkan jalan.",  # an employee
+    "Pemindahan itu dimulai di era Gubernur Sumatera Utara Edy Rahmayadi.",  # a past role
 ])
-def test_a_building_a_candidate_a_seat_a_quoted_page_an_owner_or_a_recipient_is_no_actor(text):
+def test_a_building_a_candidate_a_seat_a_source_an_owner_a_recipient_or_an_employee_is_no_actor(text):
     assert actors("Demo", text) == []
 
 
