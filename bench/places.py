@@ -120,6 +120,7 @@ def evaluate(articles: list[dict], tagger, homes: bool = True) -> dict:
         # what only one of two labellers gave counts neither way
         disputed = {x.replace(",", "") for x in a.get("disputed", ())}
         got = {lvl: names - disputed for lvl, names in got.items()}
+        want = {lvl: names - disputed for lvl, names in want.items()}
         for lvl, c in levels.items():
             c[0] += len(got[lvl] & want[lvl])
             c[1] += len(got[lvl] - want[lvl])
