@@ -331,6 +331,21 @@ class Tagger:
         such sites do ("kata Bupati", "Pemkab"), is that region's. `office` is the office whose website it is
         (an official name of seeds/places.toml [opd]): named without its region, or by a shorter name of it
         ("Dinas PU" on the website of the Dinas Pekerjaan Umum Bina Marga dan Tata Ruang), it is home's."""
+        _, _, found = self.read(title, text)
+        tags = self._tags(found.score, found.actors)
+        if home in self.by_name:
+            actors = self._at_home(found.unplaced, self.by_name[home])
+            if office:
+                tags.actors, own = _own_office(tags.actors, found.offices, office, home)
+                actors += own
+            for actor in actors:
+                if actor not in tags.actors:
+                    tags.actors.append(actor)
+        return tags
+
+    def read(self, title: str, text: str) -> tuple[_Text, list[_Match], _Found]:
+        """One pass of the rules over an article: its words, the automaton's matches and what the rules found
+        (every candidate's score before the thresholds); `tag` decides from it, bench/salience.py learns from it."""
         text_ = _Text.read(title or "", _TEASER.sub("", text or ""))
         matches = self._matches(text_)
         found = _Found(listed=_listed(text_, matches))
@@ -355,16 +370,7 @@ class Tagger:
         self._dateline_kecamatan(text_, matches, found)
         self._provincial_dateline(found)
         self._resolve(found)
-        tags = self._tags(found.score, found.actors)
-        if home in self.by_name:
-            actors = self._at_home(found.unplaced, self.by_name[home])
-            if office:
-                tags.actors, own = _own_office(tags.actors, found.offices, office, home)
-                actors += own
-            for actor in actors:
-                if actor not in tags.actors:
-                    tags.actors.append(actor)
-        return tags
+        return text_, matches, found
 
     def _matches(self, t: _Text) -> list[_Match]:
         """Every automaton entry found on whole words, longest first where they overlap, in text order."""
