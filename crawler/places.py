@@ -470,7 +470,7 @@ class Tagger:
         if _example(t.raw, t.starts[head.first]):
             w /= 2
         if (r.first in found.listed and not t.in_lead(head.first) and head.first - t.n_title >= _LEAD_WORDS) \
-                or self._passing(t, head.first):
+                or self._passing(t, head.first) or _hyphened(t, head.first, r.last):
             w = 0
         found.score[code] += w
         if not blocked:
@@ -698,10 +698,15 @@ def _route(t: _Text, m: _Match, nxt: _Match | None, found: _Found) -> bool:
             t.raw[t.ends[m.last]:t.starts[nxt.first]] == "-":
         found.route.add(nxt.first)
         return True
-    # "Jalan Raya Denpasar-Gilimanuk": the other end a place of no region's name (not a dateline's "MEDAN-Pemko")
-    if t.dl_words[0] <= m.first < t.dl_words[1]:
+    return _hyphened(t, m.first, m.last)  # "Denpasar-Gilimanuk": the other end a place of no region's name
+
+
+def _hyphened(t: _Text, first: int, last: int) -> bool:
+    """Words first..last glued by a hyphen to a name before or after: one end of a route ("Muara Dua-Kota
+    Batu-Batas Provinsi Lampung", "Jalan Raya Denpasar-Gilimanuk"), not a dateline's "MEDAN-Pemko"."""
+    if t.dl_words[0] <= first < t.dl_words[1]:
         return False
-    after, before = t.ends[m.last], t.starts[m.first]
+    after, before = t.ends[last], t.starts[first]
     return (t.raw[after:after + 1] == "-" and t.raw[after + 1:after + 2].isupper()) or (
         t.raw[before - 1:before] == "-" and before >= 2 and t.raw[before - 2].isalpha())
 

@@ -319,6 +319,8 @@ def test_the_address_of_a_place_passed_through_is_passed_through_too():
     # the other end a place of no region's name
     ("Antrean Panjang di Jalur Denpasar-Gilimanuk", "Truk tertahan di jalur Denpasar-Gilimanuk. Sopir asal "
                                                     "Kota Semarang itu pasrah di Kota Semarang."),
+    ("Jalan Rusak Diperbaiki", "Ruas Muara Dua-Kota Batu-Batas Provinsi Lampung ditingkatkan. Asfaltnya dari "
+                               "Kota Semarang, dikirim dari Kota Semarang."),
 ])
 def test_a_route_named_for_its_ends_is_neither_end(title, text):
     assert kabkota(title, text) == ["Kota Semarang"]
