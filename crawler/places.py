@@ -652,8 +652,9 @@ class Tagger:
             # Command Centre", "Padang Tualang"), unless punctuation separates them
             if after and t.followed_by_name(m.last):
                 return
-            if any(c.startswith(_CAPITAL) for c in m.payload) and _VENUE.match(t.raw, t.ends[m.last]):
-                return  # "di Gedung DPR, Jakarta, Selasa (21/10)": where a statement was given
+            if _VENUE.match(t.raw, t.ends[m.last]) and (any(c.startswith(_CAPITAL) for c in m.payload)
+                                                         or _said(t.raw, t.starts[m.first])):
+                return  # "di Gedung DPR, Jakarta, Selasa (21/10)", "kata Gubernur di Pekanbaru, Senin": a venue
         w = self._bare_weight(t, m, found)
         payload = m.payload
         addressed = self._addressed(t, m, nxt) or self._after_kecamatan(t, m)

@@ -232,6 +232,10 @@ def test_where_something_happened_on_a_day_is_where_the_news_is():
     # or that reports a meeting
     met = "Rapat koordinasi digelar di Pendopo Gubernur Banten, Kota Serang, Jumat (17/10/2025)."
     assert kabkota("Truk Tambang", met) == []
+    # the same for a bare name: where the governor spoke, not what he spoke of
+    text = ("Distribusi pangan murah menjangkau desa-desa, kata Gubernur di Pekanbaru, Senin (20/10/2025). "
+            "Toko itu berlokasi di Jalan Melati, Pekanbaru.")
+    assert kabkota("Mobil Pangan Murah", text) == []
 
 
 def test_a_kabupaten_and_kota_of_the_same_name():
