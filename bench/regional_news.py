@@ -1,4 +1,4 @@
-"""Rebuild the texts of tests/places/regional.toml and dev4.toml from the public scraper outputs that hold them.
+"""Rebuild the texts of tests/places/regional.toml, regional2.toml and dev4.toml from the scraper outputs.
 
     python bench/regional_news.py                     # clones what is missing into ../regional-news/, then
                                                       # writes ../regional-news/articles.jsonl
@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = [ROOT / "tests" / "places" / "regional.toml", ROOT / "tests" / "places" / "dev4.toml"]
+SETS = [ROOT / "tests" / "places" / f"{name}.toml" for name in ("regional", "regional2", "dev4")]
 CLONES = ROOT.parent / "regional-news"
 _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -87,7 +87,7 @@ def articles(source: dict, wanted: set[str], clones: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", type=Path, action="append", help="a labelled set (default: both)")
+    ap.add_argument("--set", type=Path, action="append", help="a labelled set (default: all three)")
     ap.add_argument("--clones", type=Path, default=CLONES)
     ap.add_argument("--out", type=Path, default=CLONES / "articles.jsonl")
     args = ap.parse_args(argv)

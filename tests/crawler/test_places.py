@@ -518,7 +518,7 @@ def test_empty_and_odd_input():
 
 
 @pytest.mark.parametrize("name, size", [("judged", 200), ("dev", 100), ("dev2", 150), ("dev3", 150),
-                                        ("heldout", 175), ("gov", 140), ("regional", 120),
+                                        ("heldout", 175), ("gov", 140), ("regional", 120), ("regional2", 160),
                                         ("dev4", 400)])
 def test_judged_sets_are_well_formed(tagger, name, size):
     data = tomllib.loads((ROOT / "tests" / "places" / f"{name}.toml").read_text(encoding="utf-8"))["article"]
