@@ -309,6 +309,10 @@ def test_a_place_passed_through_or_come_from_does_not_count(text):
     assert kabkota("Banjir Semarang", text) == ["Kota Semarang"]
 
 
+def test_a_birthplace_is_not_where_the_news_is():
+    assert kabkota("Generasi Muda", "Lahir di Tanjungpinang, Kepulauan Riau, George kini memimpin perusahaan.") == []
+
+
 def test_the_address_of_a_place_passed_through_is_passed_through_too():
     text = "Banjir melanda Kota Cimahi. Akses alternatif menuju Ngamprah, Kabupaten Bandung Barat terputus."
     assert kabkota("Banjir", text) == ["Kota Cimahi"]
