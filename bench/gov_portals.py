@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import re
-import subprocess
-import sys
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
+
+from clones import clone, show, write
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "tests" / "places" / "gov.toml"
@@ -134,12 +133,7 @@ def text(fragment: str, escaped: bool = False) -> str:
 
 def articles(portal: dict, wanted: set[str], clones: Path) -> list[dict]:
     """The wanted rows of one portal's dump."""
-    clone = clones / portal["repo"].replace("/", "+")
-    if not clone.exists():
-        subprocess.run(["git", "clone", "--quiet", "--no-checkout", f"https://github.com/{portal['repo']}", str(clone)],
-                       check=True)
-    raw = subprocess.run(["git", "-C", str(clone), "show", f"{portal['commit']}:{portal['path']}"],
-                         capture_output=True, check=True).stdout
+    raw = show(clone(portal["repo"], clones), portal["commit"], portal["path"])
     try:
         sql = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -166,12 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     data = tomllib.loads(args.set.read_text(encoding="utf-8"))
     wanted = {a["id"] for a in data["article"]}
     args.clones.mkdir(parents=True, exist_ok=True)
-    found = [a for p in data["portal"] for a in articles(p, wanted, args.clones)]
-    with args.out.open("w", encoding="utf-8") as f:
-        for a in found:
-            f.write(json.dumps(a, ensure_ascii=False) + "\n")
-    print(f"{len(found)} of {len(wanted)} articles written to {args.out}", file=sys.stderr)
-    return 0 if len(found) == len(wanted) else 1
+    return write([a for p in data["portal"] for a in articles(p, wanted, args.clones)], wanted, args.out)
 
 
 if __name__ == "__main__":

@@ -18,15 +18,15 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import re
-import subprocess
 import sys
 import tomllib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
+
+from clones import clone, show, write
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [ROOT / "tests" / "places" / f"{name}.toml" for name in ("regional", "regional2", "dev4")]
@@ -70,14 +70,10 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
 
 def articles(source: dict, wanted: set[str], clones: Path) -> list[dict]:
     """The wanted rows of one repository's files."""
-    clone = clones / source["repo"].replace("/", "+")
-    if not clone.exists():
-        subprocess.run(["git", "clone", "--quiet", "--no-checkout", f"https://github.com/{source['repo']}", str(clone)],
-                       check=True)
+    repo = clone(source["repo"], clones)
     out = []
     for path, columns in source["files"].items():
-        data = subprocess.run(["git", "-C", str(clone), "show", f"{source['commit']}:{path}"],
-                              capture_output=True, check=True).stdout
+        data = show(repo, source["commit"], path)
         for n, row in (xlsx_rows if path.endswith(".xlsx") else csv_rows)(data):
             key = f"{source['repo']}#{path}:row{n}"
             if key in wanted:
@@ -95,12 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = {a["id"] for data in sets for a in data["article"]}
     sources = {(s["repo"], s["commit"]): s for data in sets for s in data["source"]}.values()
     args.clones.mkdir(parents=True, exist_ok=True)
-    found = [a for s in sources for a in articles(s, wanted, args.clones)]
-    with args.out.open("w", encoding="utf-8") as f:
-        for a in found:
-            f.write(json.dumps(a, ensure_ascii=False) + "\n")
-    print(f"{len(found)} of {len(wanted)} articles written to {args.out}", file=sys.stderr)
-    return 0 if len(found) == len(wanted) else 1
+    return write([a for s in sources for a in articles(s, wanted, args.clones)], wanted, args.out)
 
 
 if __name__ == "__main__":
