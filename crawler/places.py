@@ -329,8 +329,8 @@ class Tagger:
         """The regions and actors of one article. `home` is the region whose government publishes it (a
         Pemkab's or a dinas's own website: `home_of`), so that the government it names without its region, as
         such sites do ("kata Bupati", "Pemkab"), is that region's. `office` is the office whose website it is
-        (an official name of seeds/places.toml [opd]): named without its region, or by a shorter name of it
-        ("Dinas PU" on the website of the Dinas Pekerjaan Umum Bina Marga dan Tata Ruang), it is home's."""
+        (an official name of seeds/places.toml [opd]): named without its region, or by another name whose words
+        are all in its own ("Dinas PU" on the Dinas Pekerjaan Umum Bina Marga dan Tata Ruang's), it is home's."""
         _, _, found = self.read(title, text)
         tags = self._tags(found.score, found.actors)
         if home in self.by_name:
