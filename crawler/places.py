@@ -681,10 +681,11 @@ def _own_office(actors: list[str], offices: list[str], office: str, home: str) -
     in the office's ("Dinas Pekerjaan Umum dan Tata Ruang Provinsi Sumatera Selatan" on the website of the Dinas
     Pekerjaan Umum Bina Marga dan Tata Ruang), given its full name; and the office itself when it is named
     without its region."""
-    words = set(office.split())
+    def words(name: str) -> set[str]:
+        return set(name.replace(",", "").split())
 
     def same(name: str) -> bool:
-        return set(name.split()) <= words
+        return words(name) <= words(office)
 
     own = f"{office} {home}"
     renamed = [own if a.endswith(" " + home) and same(a[:-len(home) - 1]) else a for a in actors]

@@ -489,6 +489,9 @@ def test_on_an_offices_own_website_the_office_named_alone_or_shorter_is_that_off
     assert tag("Rapat", "Kadinkes membuka rapat.", "Kota Medan", "Dinas Kesehatan").actors == [
         "Dinas Kesehatan Kota Medan"]
     assert tag("Rapat", "Kadinkes membuka rapat.", "Kota Medan").actors == []
+    # an official name with commas: its words are the same
+    assert tag("Lomba", "Dinas Pariwisata Kota Medan menggelar lomba.", "Kota Medan",
+               "Dinas Pariwisata, Pemuda, dan Olahraga").actors == ["Dinas Pariwisata, Pemuda, dan Olahraga Kota Medan"]
 
 
 @pytest.mark.parametrize("regions, home", [
