@@ -684,8 +684,10 @@ def _own_office(actors: list[str], offices: list[str], office: str, home: str) -
     def words(name: str) -> set[str]:
         return set(name.replace(",", "").split())
 
+    own_words = words(office)
+
     def same(name: str) -> bool:
-        return words(name) <= words(office)
+        return words(name) <= own_words
 
     own = f"{office} {home}"
     renamed = [own if a.endswith(" " + home) and same(a[:-len(home) - 1]) else a for a in actors]
@@ -769,14 +771,18 @@ _SAID = re.compile(r"\b(?:kata|ujar|ucap|jelas|tutur|ungkap|sebut|terang|papar|t
 def _said(raw: str, at: int) -> bool:
     """Is the mention at `at` in a sentence that reports speech or a meeting ("kata Farhan di DPRD Kota Bandung,
     Senin", "Rapat koordinasi digelar di Pendopo Gubernur Banten, Kota Serang, Jumat")?"""
-    start = max(raw.rfind(". ", 0, at), raw.rfind("\n", 0, at), 0)
-    return _SAID.search(raw, start, at) is not None
+    return _earlier_in_sentence(_SAID, raw, at)
 
 
 def _example(raw: str, at: int) -> bool:
     """Is the mention at `at` one of the examples of its sentence ("seperti Kabupaten Serang, ...")?"""
+    return _earlier_in_sentence(_EXAMPLE, raw, at)
+
+
+def _earlier_in_sentence(pattern: re.Pattern, raw: str, at: int) -> bool:
+    """Does pattern occur between the start of the sentence holding `at` and `at`?"""
     start = max(raw.rfind(". ", 0, at), raw.rfind("\n", 0, at), 0)
-    return _EXAMPLE.search(raw, start, at) is not None
+    return pattern.search(raw, start, at) is not None
 
 
 def home_of(regions: tuple[str, ...] | list[str]) -> str | None:
