@@ -54,7 +54,8 @@ def _csv_rows(path: Path) -> dict[str, dict]:
 
 
 def _jsonl_rows(path: Path) -> dict[str, dict]:
-    """bench/gov_portals.py's output by id, in the CSVs' column names; empty when absent."""
+    """bench/gov_portals.py's or bench/regional_news.py's output by id, in the CSVs' column names; empty when
+    absent."""
     if not path.exists():
         return {}
     with path.open(encoding="utf-8") as f:
